@@ -1,0 +1,118 @@
+package io.github.smartauthorizer.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The built deployment jar, run as the command-line tool in a fresh JVM, decides tokens of a real OIDC issuer. */
+class DeploymentJarIT {
+  static final String ENDPOINT = "https://healthlake.us-east-1.amazonaws.com/datastore/0123456789abcdef0123456789abcdef/r4/";
+  static final String ROLE = "arn:aws:iam::111122223333:role/HealthLakeSmart";
+
+  static MockOAuth2Server issuer;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startIssuer() {
+    issuer = new MockOAuth2Server();
+    issuer.start(InetAddress.getLoopbackAddress(), 0);
+  }
+
+  @AfterAll
+  static void stopIssuer() {
+    issuer.shutdown();
+  }
+
+  @Test
+  void invokeAuthorizesARealTokenAndPrintsOnlyTheResponse() throws Exception {
+    Path event = dir.resolve("event.json");
+    Files.writeString(event, event(token(List.of(ENDPOINT))));
+
+    Result result = runJar(Map.of(), "invoke", "--event", event.toString());
+
+    assertEquals(0, result.exit, result.stderr);
+    assertTrue(result.stdout.startsWith("{\"authPayload\":{\"iss\":\"" + issuer.issuerUrl("smart")), result.stdout);
+    assertTrue(result.stdout.contains("\"isAuthorized\":true"));
+    assertEquals(1, result.stdout.strip().lines().count());
+    assertTrue(result.stderr.contains("\"outcome\":\"ALLOW\""), result.stderr);
+  }
+
+  @Test
+  void invokeEventsDecidesEachLineAndExitsOneWhenAnyIsDenied() throws Exception {
+    Path events = dir.resolve("events.jsonl");
+    Files.writeString(events, event(token(List.of(ENDPOINT))) + "\n" + event(token(List.of("https://other/"))) + "\n");
+
+    Result result = runJar(Map.of(), "invoke", "--events", events.toString());
+
+    assertEquals(1, result.exit, result.stderr);
+    List<String> lines = result.stdout.strip().lines().toList();
+    assertEquals(2, lines.size());
+    assertTrue(lines.get(0).contains("\"isAuthorized\":true"), result.stderr);
+    assertTrue(lines.get(1).contains("\"isAuthorized\":false"));
+    assertTrue(result.stderr.contains("INVALID_AUDIENCE"));
+  }
+
+  @Test
+  void configurationErrorExitsTwoAndNamesTheVariable() throws Exception {
+    Path event = dir.resolve("event.json");
+    Files.writeString(event, event("x.y.z"));
+
+    Result result = runJar(Map.of("AUTHORIZER_IAM_ROLE_ARN", "not-an-arn"), "invoke", "--event", event.toString());
+
+    assertEquals(2, result.exit);
+    assertTrue(result.stderr.contains("AUTHORIZER_IAM_ROLE_ARN"), result.stderr);
+    assertFalse(result.stdout.contains("authPayload"));
+  }
+
+  private static String token(List<String> audience) {
+    return issuer.issueToken("smart", "it-client", new DefaultOAuth2TokenCallback("smart", "user-1", "JWT", audience,
+        Map.of("scope", "patient/*.rs launch/patient"), 600)).serialize();
+  }
+
+  private static String event(String token) {
+    return "{\"datastoreEndpoint\":\"" + ENDPOINT + "\",\"operationName\":\"ReadResource\",\"bearerToken\":\""
+        + token + "\"}";
+  }
+
+  record Result(int exit, String stdout, String stderr) {}
+
+  private Result runJar(Map<String, String> overrides, String... args) throws IOException, InterruptedException {
+    String jar = System.getProperty("smartauthorizer.lambdaJar", "../lambda/target/smart-authorizer-lambda.jar");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", jar));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(k -> k.startsWith("AUTHORIZER_"));
+    env.put("AUTHORIZER_PROVIDER", "jwks");
+    env.put("AUTHORIZER_ISSUER", issuer.issuerUrl("smart").toString());
+    env.put("AUTHORIZER_IAM_ROLE_ARN", ROLE);
+    env.putAll(overrides);
+    Path out = dir.resolve("stdout-" + System.nanoTime());
+    Path err = dir.resolve("stderr-" + System.nanoTime());
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process process = builder.start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the jar did not finish in 60 s");
+    }
+    return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+}

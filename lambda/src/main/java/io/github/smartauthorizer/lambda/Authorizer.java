@@ -1,0 +1,288 @@
+package io.github.smartauthorizer.lambda;
+
+import io.github.smartauthorizer.api.AuthPayload;
+import io.github.smartauthorizer.api.ClaimMapper;
+import io.github.smartauthorizer.api.HealthLakeRequest;
+import io.github.smartauthorizer.api.HealthLakeResponse;
+import io.github.smartauthorizer.api.ReasonCode;
+import io.github.smartauthorizer.api.Rejection;
+import io.github.smartauthorizer.api.TokenTimes;
+import io.github.smartauthorizer.api.TokenValidator;
+import io.github.smartauthorizer.api.ValidationResult;
+import io.github.smartauthorizer.api.spi.AuthorizerProvider;
+import io.github.smartauthorizer.api.spi.Configuration;
+import io.github.smartauthorizer.api.spi.ConfigurationException;
+import io.github.smartauthorizer.api.spi.SecretSource;
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The decision core shared by the Lambda handler, the command-line tool and the local demo: HealthLake event bytes in,
+ * response out. Built once from {@code AUTHORIZER_*} configuration; immutable and thread-safe afterwards.
+ *
+ * <p>It never throws for a request and never authorizes by accident: an unreadable event, a refused token, a failing
+ * IdP and a fault of its own all end in a well-formed deny with a {@link ReasonCode}, and one JSON log line per
+ * decision (outcome, reason, provider, operation, data store, latency, a short token hash; never the token).
+ */
+public final class Authorizer {
+  static final String ROLE_VARIABLE = "AUTHORIZER_IAM_ROLE_ARN";
+  private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
+  private static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofMillis(3000);
+
+  private final String providerName;
+  private final TokenValidator validator;
+  private final ClaimMapper mapper;
+  private final String iamRoleArn;
+  private final JsonLog log;
+  private final ConfigurationException configurationError;
+
+  private Authorizer(String providerName, TokenValidator validator, ClaimMapper mapper, String iamRoleArn, JsonLog log,
+      ConfigurationException configurationError) {
+    this.providerName = providerName;
+    this.validator = validator;
+    this.mapper = mapper;
+    this.iamRoleArn = iamRoleArn;
+    this.log = log;
+    this.configurationError = configurationError;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The authorizer for the process environment; when the configuration is wrong, one that logs the error once and
+   * denies every request with {@code CONFIGURATION_ERROR} (a Lambda that failed init would give HealthLake nothing to
+   * read).
+   */
+  public static Authorizer fromEnvironmentOrDenyAll() {
+    Builder builder = builder().environment(System.getenv());
+    try {
+      return builder.build();
+    } catch (ConfigurationException e) {
+      return builder.misconfigured(e);
+    }
+  }
+
+  /** The provider's name, or {@code null} when misconfigured. */
+  public String providerName() {
+    return providerName;
+  }
+
+  /** The validator, for priming (SnapStart) and tests; {@code null} when misconfigured. */
+  TokenValidator validator() {
+    return validator;
+  }
+
+  /** Decides one HealthLake event and logs the decision; returns the response JSON. */
+  public byte[] handle(byte[] event, String requestId) {
+    Decision decision = decide(event);
+    logDecision(decision, requestId);
+    return HealthLakeResponses.toJson(decision.response());
+  }
+
+  /** Decides one HealthLake event without logging it. Never throws. */
+  public Decision decide(byte[] event) {
+    long start = System.nanoTime();
+    HealthLakeRequest request = null;
+    try {
+      if (configurationError != null) {
+        return deny(start, null, HealthLakeEvents.endpointOrNull(event),
+            Rejection.of(ReasonCode.CONFIGURATION_ERROR, configurationError.getMessage()));
+      }
+      try {
+        request = HealthLakeEvents.parse(event);
+      } catch (HealthLakeEvents.InvalidEventException e) {
+        return deny(start, null, HealthLakeEvents.endpointOrNull(event),
+            Rejection.of(ReasonCode.INVALID_REQUEST, e.getMessage()));
+      }
+      ValidationResult result = validator.validate(request.bearerToken(), request);
+      if (result instanceof ValidationResult.Accepted accepted) {
+        AuthPayload payload = mapper.map(accepted.token(), request);
+        if (!payload.isAuthorized()) {
+          return deny(start, request, request.datastoreEndpoint(),
+              Rejection.of(ReasonCode.INSUFFICIENT_SCOPE, "the claim mapper refused the token"));
+        }
+        return new Decision(new HealthLakeResponse(payload, iamRoleArn), null, null, request.operationName(),
+            request.datastoreIdOrDerived().orElse(null), TokenFingerprint.of(request.bearerToken()),
+            System.nanoTime() - start);
+      }
+      Rejection rejection = ((ValidationResult.Rejected) result).rejection();
+      return deny(start, request, request.datastoreEndpoint(), rejection);
+    } catch (Throwable fault) {
+      logFault(fault, request);
+      String endpoint = request != null ? request.datastoreEndpoint() : HealthLakeEvents.endpointOrNull(event);
+      return deny(start, request, endpoint,
+          Rejection.of(ReasonCode.INTERNAL_ERROR, "fault: " + fault.getClass().getSimpleName()));
+    }
+  }
+
+  /**
+   * Logs a fault like {@link JsonLog}'s loggers do, but with the bearer token (and each of its segments) cut out of the
+   * message: a provider's or library's exception message may quote the token, which must never be logged.
+   */
+  private void logFault(Throwable fault, HealthLakeRequest request) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("logger", Authorizer.class.getName());
+    line.put("message", "fault while deciding; denied");
+    line.put("error", fault.getClass().getName());
+    line.put("errorMessage", redact(fault.getMessage(), request == null ? null : request.bearerToken()));
+    StackTraceElement[] trace = fault.getStackTrace();
+    if (trace.length > 0) {
+      line.put("at", trace[0].toString());
+    }
+    log.write(Level.ERROR, line);
+  }
+
+  static String redact(String message, String token) {
+    if (message == null || token == null || token.isEmpty()) {
+      return message;
+    }
+    String redacted = message.replace(token, "[token]");
+    for (String segment : token.split("\\.")) {
+      if (segment.length() >= 8) {
+        redacted = redacted.replace(segment, "[token]");
+      }
+    }
+    return redacted;
+  }
+
+  private Decision deny(long start, HealthLakeRequest request, String endpoint, Rejection rejection) {
+    AuthPayload payload = AuthPayload.deny(endpoint, rejection.times());
+    return new Decision(new HealthLakeResponse(payload, iamRoleArn == null ? "" : iamRoleArn), rejection.reason(),
+        rejection.detail(), request == null ? null : request.operationName(),
+        request == null ? null : request.datastoreIdOrDerived().orElse(null),
+        request == null ? null : TokenFingerprint.of(request.bearerToken()), System.nanoTime() - start);
+  }
+
+  void logDecision(Decision decision, String requestId) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("logger", "decision");
+    line.put("requestId", requestId);
+    line.put("outcome", decision.authorized() ? "ALLOW" : "DENY");
+    line.put("reason", decision.reason() == null ? null : decision.reason().name());
+    line.put("detail", decision.detail());
+    line.put("provider", providerName);
+    line.put("operationName", decision.operationName());
+    line.put("datastoreId", decision.datastoreId());
+    line.put("latencyMs", Math.round(decision.latencyNanos() / 10_000.0) / 100.0);
+    line.put("token", decision.tokenFingerprint());
+    Level level = decision.reason() != null && decision.reason().isEnvironmentFault() ? Level.WARNING : Level.INFO;
+    log.write(level, line);
+  }
+
+  /** Builds an {@link Authorizer}; not thread-safe. */
+  public static final class Builder {
+    private Map<String, String> environment = Map.of();
+    private SecretSource secrets;
+    private Clock clock = Clock.systemUTC();
+    private PrintStream logStream = System.err;
+    private List<AuthorizerProvider> providers;
+
+    private Builder() {}
+
+    /** The variables to read ({@code AUTHORIZER_*}); the Lambda passes the process environment. */
+    public Builder environment(Map<String, String> value) {
+      this.environment = Map.copyOf(value);
+      return this;
+    }
+
+    /** Where secrets come from; default: none. */
+    public Builder secrets(SecretSource value) {
+      this.secrets = value;
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      this.clock = value;
+      return this;
+    }
+
+    /** Where JSON log lines go; default standard error. */
+    public Builder logStream(PrintStream value) {
+      this.logStream = value;
+      return this;
+    }
+
+    /** Explicit providers instead of those found with {@link java.util.ServiceLoader} (tests, embedding). */
+    public Builder providers(List<AuthorizerProvider> value) {
+      this.providers = List.copyOf(value);
+      return this;
+    }
+
+    /**
+     * Reads and validates the configuration, builds the provider's validator (which may prefetch keys) and returns
+     * the authorizer.
+     *
+     * @throws ConfigurationException naming the first variable that is missing or wrong
+     */
+    public Authorizer build() {
+      Configuration config = Configuration.of(environment);
+      JsonLog log = new JsonLog(logStream, clock, logLevel(config));
+      ProviderRegistry registry = providers != null ? ProviderRegistry.of(providers)
+          : ProviderRegistry.load(Authorizer.class.getClassLoader());
+      String name = config.required("PROVIDER", "the provider name, one of " + registry.names());
+      AuthorizerProvider provider = registry.named(name.toLowerCase(Locale.ROOT));
+      String role = roleArn(config);
+      Duration timeout = config.millis("TIMEOUT_MS", DEFAULT_TIMEOUT, 50, 900);
+      Duration initTimeout = config.millis("INIT_TIMEOUT_MS", DEFAULT_INIT_TIMEOUT, 50, 9_000);
+      HostContext context = new HostContext(
+          config, secrets != null ? secrets : SecretSource.none(), clock, timeout,
+          initTimeout, log);
+      ClaimMapper standard = new StandardClaimMapper(
+          config.optional("FHIR_USER_CLAIM").orElse("fhirUser"), config.optional("PATIENT_CLAIM").orElse("patient"));
+      TokenValidator validator;
+      ClaimMapper mapper;
+      try {
+        validator = provider.createValidator(context);
+        mapper = provider.createClaimMapper(context, standard);
+      } catch (ConfigurationException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // A provider that fails at init for any other reason (e.g. an issuer that is not a URL) is still a
+        // configuration error: the Lambda must come up denying (fromEnvironmentOrDenyAll), the CLI exit with 2.
+        throw new ConfigurationException(ProviderRegistry.VARIABLE, "'" + provider.name()
+            + "' could not be set up with this configuration: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+            e);
+      }
+      log.write(Level.INFO, Map.of("logger", "init", "message", "authorizer ready", "provider", provider.name()));
+      return new Authorizer(provider.name(), validator, mapper, role, log, null);
+    }
+
+    /** An authorizer that denies everything because of a configuration error, which it logs once now. */
+    Authorizer misconfigured(ConfigurationException error) {
+      JsonLog log = new JsonLog(logStream, clock, Level.INFO);
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("logger", "init");
+      line.put("message", "configuration error; every request will be denied: " + error.getMessage());
+      line.put("variable", error.variable());
+      log.write(Level.ERROR, line);
+      String role = Configuration.of(environment).optional("IAM_ROLE_ARN").orElse("");
+      return new Authorizer(null, null, null, role, log, error);
+    }
+
+    private static String roleArn(Configuration config) {
+      String role = config.required("IAM_ROLE_ARN",
+          "the ARN of the IAM role HealthLake assumes for authorized requests (arn:aws:iam::<account>:role/<name>)");
+      if (!ROLE_ARN.matcher(role).matches()) {
+        throw new ConfigurationException(ROLE_VARIABLE,
+            "expects an IAM role ARN such as arn:aws:iam::111122223333:role/HealthLakeSmartRole, got '" + role + "'");
+      }
+      return role;
+    }
+
+    private static Level logLevel(Configuration config) {
+      String level = config.choice("LOG_LEVEL", "info", Set.of("debug", "info", "warning", "error"));
+      return Level.valueOf(level.toUpperCase(Locale.ROOT));
+    }
+  }
+}

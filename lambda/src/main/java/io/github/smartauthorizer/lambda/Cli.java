@@ -1,0 +1,102 @@
+package io.github.smartauthorizer.lambda;
+
+import io.github.smartauthorizer.api.spi.ConfigurationException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The deployment jar as a command-line tool, over the same code as the Lambda handler and with the same
+ * {@code AUTHORIZER_*} environment variables:
+ *
+ * <pre>
+ * java -jar smart-authorizer-lambda.jar invoke --event FILE|-      # one event; prints the response JSON
+ * java -jar smart-authorizer-lambda.jar invoke --events FILE.jsonl # one event per line; one response per line
+ * </pre>
+ *
+ * <p>Responses go to standard output, logs to standard error. Exit code 0 when every event was authorized, 1 when any
+ * was denied, 2 on a configuration or usage error (with a message naming the variable or argument).
+ */
+public final class Cli {
+  static final int AUTHORIZED = 0;
+  static final int DENIED = 1;
+  static final int CONFIGURATION_ERROR = 2;
+
+  private static final String USAGE = String.join(System.lineSeparator(),
+      "usage: java -jar smart-authorizer-lambda.jar invoke --event FILE|-",
+      "       java -jar smart-authorizer-lambda.jar invoke --events FILE.jsonl|-",
+      "Configuration comes from AUTHORIZER_* environment variables, as in Lambda (see README).",
+      "Exit codes: 0 all authorized, 1 any denied, 2 configuration or usage error.");
+
+  private Cli() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.in, System.out, System.err));
+  }
+
+  static int run(String[] args, Map<String, String> environment, InputStream stdin, PrintStream stdout,
+      PrintStream stderr) {
+    List<String> arguments = List.of(args);
+    if (arguments.size() != 3 || !arguments.get(0).equals("invoke")
+        || !(arguments.get(1).equals("--event") || arguments.get(1).equals("--events"))) {
+      stderr.println(USAGE);
+      return CONFIGURATION_ERROR;
+    }
+    boolean many = arguments.get(1).equals("--events");
+    String source = arguments.get(2);
+    Authorizer authorizer;
+    try {
+      authorizer = Authorizer.builder().environment(environment).logStream(stderr).build();
+    } catch (ConfigurationException e) {
+      stderr.println("configuration error: " + e.getMessage());
+      return CONFIGURATION_ERROR;
+    }
+    try {
+      byte[] input = source.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(source));
+      return many ? invokeEach(authorizer, input, stdout) : invokeOne(authorizer, input, stdout);
+    } catch (IOException e) {
+      stderr.println("cannot read " + source + ": " + e.getMessage());
+      return CONFIGURATION_ERROR;
+    }
+  }
+
+  private static int invokeOne(Authorizer authorizer, byte[] event, PrintStream stdout) {
+    Decision decision = authorizer.decide(event);
+    authorizer.logDecision(decision, null);
+    stdout.println(decision.responseJson());
+    return decision.authorized() ? AUTHORIZED : DENIED;
+  }
+
+  /**
+   * One event per line ({@code \n}, {@code \r\n} or {@code \r}), blank lines skipped. Lines are split on the raw bytes
+   * and each is decided as is, so an event gets the same answer as with {@code --event} (no UTF-8 repair).
+   */
+  private static int invokeEach(Authorizer authorizer, byte[] events, PrintStream stdout) {
+    int exit = AUTHORIZED;
+    int start = 0;
+    for (int i = 0; i <= events.length; i++) {
+      if (i == events.length || events[i] == '\n' || events[i] == '\r') {
+        byte[] line = Arrays.copyOfRange(events, start, i);
+        if (!isBlank(line) && invokeOne(authorizer, line, stdout) != AUTHORIZED) {
+          exit = DENIED;
+        }
+        start = i + 1;
+      }
+    }
+    return exit;
+  }
+
+  private static boolean isBlank(byte[] line) {
+    for (byte b : line) {
+      if (b != ' ' && b != '\t' && b != '\f' && b != 0x0B) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,33 @@
+package io.github.smartauthorizer.providers.jwks;
+
+import io.github.smartauthorizer.api.TokenValidator;
+import io.github.smartauthorizer.api.spi.AuthorizerProvider;
+import io.github.smartauthorizer.api.spi.Configuration;
+import io.github.smartauthorizer.api.spi.ProviderContext;
+import io.github.smartauthorizer.providers.shared.JwtSettings;
+import io.github.smartauthorizer.providers.shared.JwtValidator;
+
+/**
+ * Provider {@code jwks}: JWT access tokens of any OpenID Connect issuer, verified locally against its JWKS.
+ *
+ * <p>{@code AUTHORIZER_ISSUER} (required, exact match) and {@code AUTHORIZER_JWKS_URI} (optional; otherwise from the
+ * issuer's discovery document), plus the shared JWT settings of {@link JwtSettings}. Keys are fetched at init.
+ */
+public final class JwksProvider implements AuthorizerProvider {
+  /** The provider name. */
+  public static final String NAME = "jwks";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public TokenValidator createValidator(ProviderContext context) {
+    Configuration config = context.configuration();
+    String issuer = JwtSettings.issuer(config);
+    JwtValidator validator = JwtSettings.configure(context, issuer, JwtSettings.location(config, issuer)).build();
+    validator.keys().prefetch();
+    return validator;
+  }
+}

@@ -1,0 +1,120 @@
+package io.github.smartauthorizer.providers.shared;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import okhttp3.FormBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+
+/**
+ * The one HTTP client of the authorizer (OkHttp), for JWKS, discovery and introspection calls. Every call is bounded
+ * by a total timeout drawn from HealthLake's 1-second budget and every response body by a size cap. No redirects are
+ * followed (a configured endpoint is used exactly as configured) and no call is retried, except that OkHttp repeats a
+ * request on a new connection when a pooled keep-alive connection turns out to have been closed by the server (an IdP
+ * or load balancer idle timeout, a Lambda freeze), still within the same call timeout. Thread-safe; connections are
+ * pooled and kept warm between invocations.
+ */
+public final class HttpFetcher {
+  private static final OkHttpClient BASE = new OkHttpClient.Builder()
+      .followRedirects(false)
+      .followSslRedirects(false)
+      // OkHttp does not probe pooled connections before a GET; without this, the first call after the server closed
+      // an idle connection fails ("unexpected end of stream"), e.g. the JWKS refetch that should pick up a new key.
+      .retryOnConnectionFailure(true)
+      .build();
+
+  private final OkHttpClient client;
+  private final int maxResponseBytes;
+  private final String userAgent;
+
+  /**
+   * @param callTimeout the whole call, connect to last byte
+   * @param maxResponseBytes the largest body accepted
+   */
+  public HttpFetcher(Duration callTimeout, int maxResponseBytes) {
+    this(BASE, callTimeout, maxResponseBytes);
+  }
+
+  private HttpFetcher(OkHttpClient base, Duration callTimeout, int maxResponseBytes) {
+    this.client = base.newBuilder()
+        .callTimeout(callTimeout)
+        .connectTimeout(callTimeout)
+        .readTimeout(callTimeout)
+        .writeTimeout(callTimeout)
+        .build();
+    this.maxResponseBytes = maxResponseBytes;
+    this.userAgent = "smart-authorizer";
+  }
+
+  /**
+   * The same client (sharing connections) with another timeout, e.g. a longer one for prefetching at init, where a
+   * timeout would fail every request until the next attempt.
+   */
+  public HttpFetcher withTimeout(Duration callTimeout) {
+    return new HttpFetcher(client, callTimeout, maxResponseBytes);
+  }
+
+  /** An HTTP response: status and body (at most the cap). */
+  public record HttpResponse(int status, byte[] body) {
+    public boolean isSuccessful() {
+      return status >= 200 && status < 300;
+    }
+  }
+
+  /** GET with an {@code Accept} header. */
+  public HttpResponse get(URI uri, String accept) throws IOException {
+    Request request = new Request.Builder()
+        .url(uri.toString())
+        .header("Accept", accept)
+        .header("User-Agent", userAgent)
+        .get()
+        .build();
+    return execute(request);
+  }
+
+  /** POST of an {@code application/x-www-form-urlencoded} body with extra headers. */
+  public HttpResponse postForm(URI uri, Map<String, String> form, Map<String, String> headers) throws IOException {
+    FormBody.Builder body = new FormBody.Builder();
+    form.forEach(body::add);
+    Request.Builder request = new Request.Builder()
+        .url(uri.toString())
+        .header("Accept", "application/json")
+        .header("User-Agent", userAgent)
+        .post(body.build());
+    headers.forEach(request::header);
+    return execute(request.build());
+  }
+
+  private HttpResponse execute(Request request) throws IOException {
+    try (Response response = client.newCall(request).execute()) {
+      ResponseBody body = Objects.requireNonNull(response.body());
+      long declared = body.contentLength();
+      if (declared > maxResponseBytes) {
+        throw new ResponseTooLargeException(maxResponseBytes);
+      }
+      BufferedSource source = body.source();
+      if (source.request(maxResponseBytes + 1L)) {
+        throw new ResponseTooLargeException(maxResponseBytes);
+      }
+      return new HttpResponse(response.code(), source.readByteArray());
+    } catch (InterruptedIOException e) {
+      throw new IOException("timed out", e);
+    }
+  }
+
+  /** The response body exceeded the cap. */
+  public static final class ResponseTooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ResponseTooLargeException(int cap) {
+      super("response larger than " + cap + " bytes");
+    }
+  }
+}

@@ -1,0 +1,305 @@
+package io.github.smartauthorizer.providers.shared;
+
+import io.github.smartauthorizer.api.ReasonCode;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The verification keys of one issuer, fetched from its JWKS and kept in memory. Thread-safe.
+ *
+ * <ul>
+ *   <li><b>TTL.</b> Keys are trusted for {@code ttl} after a successful fetch; then they are fetched again, so a key the
+ *       IdP removed stops being trusted. From three quarters of the TTL on, a request triggers a background refresh and
+ *       carries on with the keys it has, so steady traffic never waits for a fetch.
+ *   <li><b>Unknown {@code kid}.</b> Triggers at most one fetch per {@code refetchInterval}, so a flood of random kids
+ *       cannot become a flood of fetches.
+ *   <li><b>Outage.</b> When a fetch fails, the last keys keep working for at most {@code maxStale} past their TTL;
+ *       failed fetches are retried at most once a second.
+ *   <li><b>Single flight.</b> Concurrent callers that need a fetch share one; each fetch is bounded by the
+ *       {@link HttpFetcher}'s timeout and size cap.
+ * </ul>
+ */
+public final class JwksCache {
+  private static final Duration FAILURE_BACKOFF = Duration.ofSeconds(1);
+
+  private final HttpFetcher fetcher;
+  private final HttpFetcher initFetcher;
+  private final JwksLocation location;
+  private final JwkSetParser parser;
+  private final Clock clock;
+  private final Duration ttl;
+  private final Duration softTtl;
+  private final Duration refetchInterval;
+  private final Duration maxStale;
+  private final Duration lockWait;
+  private final Executor refreshExecutor;
+  private final System.Logger log;
+  private final ReentrantLock fetchLock = new ReentrantLock();
+  private final AtomicBoolean backgroundRefreshRunning = new AtomicBoolean();
+  private final AtomicLong fetches = new AtomicLong();
+
+  private volatile State state = new State(null, null, null);
+
+  /** What is known: the keys (or {@code null}), when they were fetched, when a fetch was last attempted. */
+  private record State(JwkSet keys, Instant fetchedAt, Instant lastAttemptAt) {}
+
+  private JwksCache(Builder b) {
+    this.fetcher = Objects.requireNonNull(b.fetcher, "fetcher");
+    this.initFetcher = b.initTimeout == null ? fetcher : fetcher.withTimeout(b.initTimeout);
+    this.location = Objects.requireNonNull(b.location, "location");
+    this.parser = new JwkSetParser(b.algorithms);
+    this.clock = b.clock;
+    this.ttl = b.ttl;
+    this.softTtl = b.ttl.multipliedBy(3).dividedBy(4);
+    this.refetchInterval = b.refetchInterval;
+    this.maxStale = b.maxStale;
+    this.lockWait = b.lockWait;
+    this.refreshExecutor = b.refreshExecutor;
+    this.log = b.log;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Fetches the keys now (at init or a SnapStart checkpoint), with the init timeout; a failure is logged, not thrown.
+   *
+   * @return whether keys are now cached
+   */
+  public boolean prefetch() {
+    fetchIfStillNeeded(clock.instant(), true, initFetcher);
+    return state.keys != null;
+  }
+
+  /** How many fetches this cache has attempted (for metrics and tests). */
+  public long fetchCount() {
+    return fetches.get();
+  }
+
+  /** How many keys are cached now. */
+  public int size() {
+    JwkSet keys = state.keys;
+    return keys == null ? 0 : keys.size();
+  }
+
+  /**
+   * The key for a token.
+   *
+   * @param kid the token's {@code kid}, or {@code null} when it has none
+   * @param algorithm the token's (allowed) algorithm
+   * @throws TokenRejectedException {@code UNKNOWN_KID}, {@code ALG_NOT_ALLOWED} or {@code IDP_UNAVAILABLE}
+   */
+  public VerificationKey key(String kid, JwsAlgorithm algorithm) throws TokenRejectedException {
+    Instant now = clock.instant();
+    State current = state;
+    if (current.keys == null || !now.isBefore(current.fetchedAt.plus(ttl))) {
+      current = refreshExpired(now, current);
+    } else if (!now.isBefore(current.fetchedAt.plus(softTtl))) {
+      refreshInBackground();
+    }
+    Optional<VerificationKey> key = find(current.keys, kid, algorithm);
+    if (key.isEmpty() && current.lastAttemptAt != null
+        && !now.isBefore(current.lastAttemptAt.plus(refetchInterval))) {
+      State refreshed = fetchIfStillNeeded(now, false, fetcher);
+      if (refreshed != null && refreshed.keys != null) {
+        current = refreshed;
+        key = find(current.keys, kid, algorithm);
+      }
+    }
+    VerificationKey found = key.orElseThrow(
+        () -> new TokenRejectedException(ReasonCode.UNKNOWN_KID, kid == null
+            ? "no kid and no single key for the algorithm" : "no key with this kid"));
+    if (found.algorithm() != algorithm) {
+      throw new TokenRejectedException(ReasonCode.ALG_NOT_ALLOWED, "the key is bound to another algorithm");
+    }
+    return found;
+  }
+
+  private static Optional<VerificationKey> find(JwkSet keys, String kid, JwsAlgorithm algorithm) {
+    if (keys == null) {
+      return Optional.empty();
+    }
+    return kid == null ? keys.soleKeyFor(algorithm) : keys.byKid(kid);
+  }
+
+  private State refreshExpired(Instant now, State current) throws TokenRejectedException {
+    boolean mayTry = current.lastAttemptAt == null || !now.isBefore(current.lastAttemptAt.plus(FAILURE_BACKOFF));
+    State after = mayTry ? fetchIfStillNeeded(now, false, fetcher) : null;
+    if (after != null && after.keys != null && now.isBefore(after.fetchedAt.plus(ttl))) {
+      return after;
+    }
+    State known = state;
+    if (known.keys != null && now.isBefore(known.fetchedAt.plus(ttl).plus(maxStale))) {
+      return known;
+    }
+    throw new TokenRejectedException(ReasonCode.IDP_UNAVAILABLE, "JWKS unavailable and no usable cached keys");
+  }
+
+  private void refreshInBackground() {
+    if (refreshExecutor == null || !backgroundRefreshRunning.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      refreshExecutor.execute(() -> {
+        try {
+          fetchIfStillNeeded(clock.instant(), false, fetcher);
+        } finally {
+          backgroundRefreshRunning.set(false);
+        }
+      });
+    } catch (RuntimeException e) {
+      backgroundRefreshRunning.set(false);
+    }
+  }
+
+  /**
+   * Fetches unless another caller fetched since {@code requestedAt} while this one waited for the lock.
+   *
+   * @return the state after the fetch (or the one another caller produced), or {@code null} when the lock could not be
+   *     had in time
+   */
+  private State fetchIfStillNeeded(Instant requestedAt, boolean force, HttpFetcher using) {
+    boolean locked;
+    try {
+      locked = fetchLock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    if (!locked) {
+      return null;
+    }
+    try {
+      State current = state;
+      if (!force && current.lastAttemptAt != null && !current.lastAttemptAt.isBefore(requestedAt)) {
+        return current;
+      }
+      Instant attemptAt = clock.instant();
+      fetches.incrementAndGet();
+      try {
+        JwkSet keys = load(using);
+        State next = new State(keys, attemptAt, attemptAt);
+        state = next;
+        return next;
+      } catch (IOException | JwkSetParser.InvalidJwksException | RuntimeException e) {
+        log.log(Level.WARNING, "JWKS fetch from {0} failed: {1}", location, e.getClass().getSimpleName() + ": "
+            + e.getMessage());
+        State next = new State(current.keys, current.fetchedAt, attemptAt);
+        state = next;
+        return next;
+      }
+    } finally {
+      fetchLock.unlock();
+    }
+  }
+
+  private JwkSet load(HttpFetcher using) throws IOException, JwkSetParser.InvalidJwksException {
+    HttpFetcher.HttpResponse response =
+        using.get(location.resolve(using), "application/jwk-set+json, application/json");
+    if (!response.isSuccessful()) {
+      throw new IOException("JWKS endpoint answered HTTP " + response.status());
+    }
+    JwkSetParser.Result result = parser.parse(response.body());
+    for (String skipped : result.skipped()) {
+      log.log(Level.INFO, "JWKS key not used: {0}", skipped);
+    }
+    return result.keys();
+  }
+
+  /** Builds a {@link JwksCache}; not thread-safe. */
+  public static final class Builder {
+    private HttpFetcher fetcher;
+    private Duration initTimeout;
+    private JwksLocation location;
+    private java.util.Set<JwsAlgorithm> algorithms = java.util.EnumSet.of(JwsAlgorithm.RS256);
+    private Clock clock = Clock.systemUTC();
+    private Duration ttl = Duration.ofMinutes(15);
+    private Duration refetchInterval = Duration.ofSeconds(30);
+    private Duration maxStale = Duration.ofHours(6);
+    private Duration lockWait = Duration.ofMillis(500);
+    private Executor refreshExecutor = BACKGROUND;
+    private System.Logger log = System.getLogger(JwksCache.class.getName());
+
+    private Builder() {}
+
+    public Builder fetcher(HttpFetcher value) {
+      this.fetcher = value;
+      return this;
+    }
+
+    /** The timeout of {@link #prefetch()}; default: the fetcher's own. */
+    public Builder initTimeout(Duration value) {
+      this.initTimeout = value;
+      return this;
+    }
+
+    public Builder location(JwksLocation value) {
+      this.location = value;
+      return this;
+    }
+
+    public Builder algorithms(java.util.Set<JwsAlgorithm> value) {
+      this.algorithms = value;
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      this.clock = value;
+      return this;
+    }
+
+    public Builder ttl(Duration value) {
+      this.ttl = value;
+      return this;
+    }
+
+    public Builder refetchInterval(Duration value) {
+      this.refetchInterval = value;
+      return this;
+    }
+
+    public Builder maxStale(Duration value) {
+      this.maxStale = value;
+      return this;
+    }
+
+    /** How long a caller waits for a fetch another caller is doing (at most the fetch timeout). */
+    public Builder lockWait(Duration value) {
+      this.lockWait = value;
+      return this;
+    }
+
+    /** Where background refreshes run; {@code null} disables them (every refresh then happens at the TTL). */
+    public Builder refreshExecutor(Executor value) {
+      this.refreshExecutor = value;
+      return this;
+    }
+
+    public Builder log(System.Logger value) {
+      this.log = value;
+      return this;
+    }
+
+    public JwksCache build() {
+      return new JwksCache(this);
+    }
+  }
+
+  private static final Executor BACKGROUND = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "jwks-refresh");
+    t.setDaemon(true);
+    return t;
+  });
+}

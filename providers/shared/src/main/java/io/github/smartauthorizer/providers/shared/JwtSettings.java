@@ -1,0 +1,86 @@
+package io.github.smartauthorizer.providers.shared;
+
+import io.github.smartauthorizer.api.spi.Configuration;
+import io.github.smartauthorizer.api.spi.ConfigurationException;
+import io.github.smartauthorizer.api.spi.ProviderContext;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The settings every JWT provider reads, in one place, turned into a pre-filled {@link JwtValidator.Builder}:
+ *
+ * <table>
+ *   <caption>Variables</caption>
+ *   <tr><td>{@code AUTHORIZER_AUDIENCE}</td><td>comma-separated audiences; default: the event's data store endpoint</td></tr>
+ *   <tr><td>{@code AUTHORIZER_ALGORITHMS}</td><td>comma-separated JWS algorithms; default {@code RS256}</td></tr>
+ *   <tr><td>{@code AUTHORIZER_CLOCK_SKEW_SECONDS}</td><td>0 to 300; default 60</td></tr>
+ *   <tr><td>{@code AUTHORIZER_REQUIRED_TOKEN_TYPE}</td><td>header {@code typ} to require, e.g. {@code at+jwt}</td></tr>
+ *   <tr><td>{@code AUTHORIZER_MAX_TOKEN_BYTES}</td><td>512 to 65536; default 8192</td></tr>
+ *   <tr><td>{@code AUTHORIZER_JWKS_TTL_SECONDS}</td><td>10 to 86400; default 900</td></tr>
+ *   <tr><td>{@code AUTHORIZER_JWKS_REFETCH_INTERVAL_SECONDS}</td><td>1 to 3600; default 30</td></tr>
+ *   <tr><td>{@code AUTHORIZER_JWKS_MAX_STALE_SECONDS}</td><td>0 to 604800; default 21600</td></tr>
+ * </table>
+ */
+public final class JwtSettings {
+  /** The largest JWKS or discovery document accepted. */
+  public static final int MAX_DOCUMENT_BYTES = 256 * 1024;
+
+  private JwtSettings() {}
+
+  /** The configured issuer ({@code AUTHORIZER_ISSUER}), required. */
+  public static String issuer(Configuration config) {
+    config.requiredUrl("ISSUER", "the issuer URL, exactly as in the tokens' iss claim");
+    return config.required("ISSUER", "the issuer URL, exactly as in the tokens' iss claim");
+  }
+
+  /** {@code AUTHORIZER_JWKS_URI} when set, else OIDC discovery from the issuer. */
+  public static JwksLocation location(Configuration config, String issuer) {
+    return config.url("JWKS_URI").map(JwksLocation::fixed).orElseGet(() -> JwksLocation.discovered(issuer));
+  }
+
+  /**
+   * A validator builder for an issuer and key location, with every shared setting read and validated and the key
+   * cache built. The caller adds its own checks, builds, and should then prefetch the keys.
+   */
+  public static JwtValidator.Builder configure(ProviderContext context, String issuer, JwksLocation location) {
+    Configuration config = context.configuration();
+    Set<JwsAlgorithm> algorithms = algorithms(config);
+    JwksCache keys = JwksCache.builder()
+        .fetcher(new HttpFetcher(context.remoteCallTimeout(), MAX_DOCUMENT_BYTES))
+        .initTimeout(context.initTimeout())
+        .location(location)
+        .algorithms(algorithms)
+        .clock(context.clock())
+        .ttl(config.seconds("JWKS_TTL_SECONDS", Duration.ofMinutes(15), 10, 86_400))
+        .refetchInterval(config.seconds("JWKS_REFETCH_INTERVAL_SECONDS", Duration.ofSeconds(30), 1, 3_600))
+        .maxStale(config.seconds("JWKS_MAX_STALE_SECONDS", Duration.ofHours(6), 0, 604_800))
+        .lockWait(context.remoteCallTimeout())
+        .log(context.logger(JwksCache.class.getName()))
+        .build();
+    return JwtValidator.builder()
+        .issuer(issuer)
+        .audiences(config.list("AUDIENCE"))
+        .algorithms(algorithms)
+        .clockSkew(TokenSettings.clockSkew(config))
+        .requiredType(config.optional("REQUIRED_TOKEN_TYPE").orElse(null))
+        .maxTokenBytes(TokenSettings.maxTokenBytes(config))
+        .keys(keys)
+        .clock(context.clock());
+  }
+
+  static Set<JwsAlgorithm> algorithms(Configuration config) {
+    List<String> names = config.list("ALGORITHMS");
+    if (names.isEmpty()) {
+      return EnumSet.of(JwsAlgorithm.RS256);
+    }
+    Set<JwsAlgorithm> algorithms = EnumSet.noneOf(JwsAlgorithm.class);
+    for (String name : names) {
+      algorithms.add(JwsAlgorithm.byName(name).orElseThrow(() -> new ConfigurationException(
+          config.variable("ALGORITHMS"), "expects JWS algorithm names from " + JwsAlgorithm.supportedNames()
+              + " (case-sensitive), got '" + name + "'")));
+    }
+    return algorithms;
+  }
+}

@@ -1,0 +1,159 @@
+package io.github.smartauthorizer.providers.shared;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Signs tokens with a key of its own through java-jwt, for the token shapes a real issuer never emits ({@code crit},
+ * {@code cty: JWT}, missing claims, tampered payloads...). Shared with other modules through the test-jar.
+ */
+public final class TestTokens {
+  private final KeyPair keyPair;
+  private final String kid;
+  private final String algorithmName;
+  private final Algorithm algorithm;
+
+  private TestTokens(KeyPair keyPair, String kid, String algorithmName, Algorithm algorithm) {
+    this.keyPair = keyPair;
+    this.kid = kid;
+    this.algorithmName = algorithmName;
+    this.algorithm = algorithm;
+  }
+
+  /** A signer with a fresh 2048-bit RSA key, signing RS256. */
+  public static TestTokens rs256(String kid) {
+    return rs256(kid, TestKeys.rsa());
+  }
+
+  /** A signer with this RSA key, signing RS256. */
+  public static TestTokens rs256(String kid, KeyPair keyPair) {
+    return new TestTokens(keyPair, kid, "RS256",
+        Algorithm.RSA256((RSAPublicKey) keyPair.getPublic(), (RSAPrivateKey) keyPair.getPrivate()));
+  }
+
+  /** A signer with a fresh P-256 key, signing ES256. */
+  public static TestTokens es256(String kid) {
+    KeyPair keyPair = TestKeys.ec("P-256");
+    return new TestTokens(keyPair, kid, "ES256",
+        Algorithm.ECDSA256((ECPublicKey) keyPair.getPublic(), (ECPrivateKey) keyPair.getPrivate()));
+  }
+
+  public KeyPair keyPair() {
+    return keyPair;
+  }
+
+  public PublicKey publicKey() {
+    return keyPair.getPublic();
+  }
+
+  /** The {@code kid} put in headers by {@link #sign(Map)}, possibly {@code null}. */
+  public String kid() {
+    return kid;
+  }
+
+  /** The JWS algorithm name, e.g. {@code RS256}. */
+  public String algorithmName() {
+    return algorithmName;
+  }
+
+  /** The public JWK of this signer's key, with {@code kid}, {@code alg} and {@code use: sig}. */
+  public Map<String, Object> publicJwk() {
+    if (keyPair.getPublic() instanceof RSAPublicKey rsa) {
+      return TestKeys.rsaJwk(rsa, kid, algorithmName);
+    }
+    return TestKeys.ecJwk((ECPublicKey) keyPair.getPublic(), "P-256", kid, algorithmName);
+  }
+
+  /** Signs claims with java-jwt; the header has {@code alg}, {@code typ: JWT} and this signer's {@code kid}. */
+  public String sign(Map<String, Object> claims) {
+    return sign(Map.of(), claims);
+  }
+
+  /**
+   * Signs claims with java-jwt. The header gets {@code alg}, {@code typ: JWT} unless {@code extraHeader} sets
+   * {@code typ}, this signer's {@code kid} unless {@code extraHeader} has a {@code kid} entry (a {@code null} value
+   * leaves {@code kid} out), and the members of {@code extraHeader}.
+   */
+  public String sign(Map<String, Object> extraHeader, Map<String, Object> claims) {
+    Map<String, Object> header = new LinkedHashMap<>();
+    if (kid != null) {
+      header.put("kid", kid);
+    }
+    header.putAll(extraHeader);
+    header.values().removeIf(Objects::isNull);
+    return JWT.create().withHeader(header).withPayload(claims).sign(algorithm);
+  }
+
+  /** Signs claims with java-jwt with no {@code kid} in the header. */
+  public String signWithoutKid(Map<String, Object> claims) {
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("kid", null);
+    return sign(header, claims);
+  }
+
+  /**
+   * Signs the exact JSON texts given, byte for byte (for duplicate members, odd {@code alg} values and other shapes
+   * java-jwt would not write).
+   */
+  public String signRaw(String headerJson, String payloadJson) {
+    String header = b64(headerJson);
+    String payload = b64(payloadJson);
+    byte[] signature = algorithm.sign(
+        header.getBytes(StandardCharsets.US_ASCII), payload.getBytes(StandardCharsets.US_ASCII));
+    return header + "." + payload + "." + Base64Url.encode(signature);
+  }
+
+  /** Base64url (no padding) of a JSON text's UTF-8 bytes. */
+  public static String b64(String json) {
+    return Base64Url.encode(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The token with its payload segment replaced by this JSON, header and signature kept. */
+  public static String withPayload(String token, String payloadJson) {
+    String[] parts = token.split("\\.", -1);
+    return parts[0] + "." + b64(payloadJson) + "." + parts[2];
+  }
+
+  /** The token with its header segment replaced by this JSON, payload and signature kept. */
+  public static String withHeader(String token, String headerJson) {
+    String[] parts = token.split("\\.", -1);
+    return b64(headerJson) + "." + parts[1] + "." + parts[2];
+  }
+
+  /** The decoded payload JSON of a compact token. */
+  public static String payloadJson(String token) {
+    return new String(Base64Url.decode(token.split("\\.", -1)[1]), StandardCharsets.UTF_8);
+  }
+
+  /** The decoded header JSON of a compact token. */
+  public static String headerJson(String token) {
+    return new String(Base64Url.decode(token.split("\\.", -1)[0]), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Standard access-token claims: {@code iss}, {@code sub}, {@code aud}, {@code iat} = {@code nbf} = now,
+   * {@code exp} = now + lifetime, {@code scope}.
+   */
+  public static Map<String, Object> claims(String issuer, String audience, long nowEpochSecond, long lifetimeSeconds) {
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("iss", issuer);
+    claims.put("sub", "user-123");
+    claims.put("aud", List.of(audience));
+    claims.put("iat", nowEpochSecond);
+    claims.put("nbf", nowEpochSecond);
+    claims.put("exp", nowEpochSecond + lifetimeSeconds);
+    claims.put("scope", "launch/patient patient/*.read");
+    return claims;
+  }
+}
