@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
@@ -44,13 +42,13 @@ class DeploymentJarIT {
     Path event = dir.resolve("event.json");
     Files.writeString(event, event(token(List.of(ENDPOINT))));
 
-    Result result = runJar(Map.of(), "invoke", "--event", event.toString());
+    DeploymentJar.Result result = runJar(Map.of(), "invoke", "--event", event.toString());
 
-    assertEquals(0, result.exit, result.stderr);
-    assertTrue(result.stdout.startsWith("{\"authPayload\":{\"iss\":\"" + issuer.issuerUrl("smart")), result.stdout);
-    assertTrue(result.stdout.contains("\"isAuthorized\":true"));
-    assertEquals(1, result.stdout.strip().lines().count());
-    assertTrue(result.stderr.contains("\"outcome\":\"ALLOW\""), result.stderr);
+    assertEquals(0, result.exit(), result.stderr());
+    assertTrue(result.stdout().startsWith("{\"authPayload\":{\"iss\":\"" + issuer.issuerUrl("smart")), result.stdout());
+    assertTrue(result.stdout().contains("\"isAuthorized\":true"));
+    assertEquals(1, result.stdout().strip().lines().count());
+    assertTrue(result.stderr().contains("\"outcome\":\"ALLOW\""), result.stderr());
   }
 
   @Test
@@ -58,14 +56,14 @@ class DeploymentJarIT {
     Path events = dir.resolve("events.jsonl");
     Files.writeString(events, event(token(List.of(ENDPOINT))) + "\n" + event(token(List.of("https://other/"))) + "\n");
 
-    Result result = runJar(Map.of(), "invoke", "--events", events.toString());
+    DeploymentJar.Result result = runJar(Map.of(), "invoke", "--events", events.toString());
 
-    assertEquals(1, result.exit, result.stderr);
-    List<String> lines = result.stdout.strip().lines().toList();
+    assertEquals(1, result.exit(), result.stderr());
+    List<String> lines = result.stdout().strip().lines().toList();
     assertEquals(2, lines.size());
-    assertTrue(lines.get(0).contains("\"isAuthorized\":true"), result.stderr);
+    assertTrue(lines.get(0).contains("\"isAuthorized\":true"), result.stderr());
     assertTrue(lines.get(1).contains("\"isAuthorized\":false"));
-    assertTrue(result.stderr.contains("INVALID_AUDIENCE"));
+    assertTrue(result.stderr().contains("INVALID_AUDIENCE"));
   }
 
   @Test
@@ -73,11 +71,11 @@ class DeploymentJarIT {
     Path event = dir.resolve("event.json");
     Files.writeString(event, event("x.y.z"));
 
-    Result result = runJar(Map.of("AUTHORIZER_IAM_ROLE_ARN", "not-an-arn"), "invoke", "--event", event.toString());
+    DeploymentJar.Result result = runJar(Map.of("AUTHORIZER_IAM_ROLE_ARN", "not-an-arn"), "invoke", "--event", event.toString());
 
-    assertEquals(2, result.exit);
-    assertTrue(result.stderr.contains("AUTHORIZER_IAM_ROLE_ARN"), result.stderr);
-    assertFalse(result.stdout.contains("authPayload"));
+    assertEquals(2, result.exit());
+    assertTrue(result.stderr().contains("AUTHORIZER_IAM_ROLE_ARN"), result.stderr());
+    assertFalse(result.stdout().contains("authPayload"));
   }
 
   private static String token(List<String> audience) {
@@ -90,29 +88,13 @@ class DeploymentJarIT {
         + token + "\"}";
   }
 
-  record Result(int exit, String stdout, String stderr) {}
-
-  private Result runJar(Map<String, String> overrides, String... args) throws IOException, InterruptedException {
-    String jar = System.getProperty("smartauthorizer.lambdaJar", "../lambda/target/smart-authorizer-lambda.jar");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", jar));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    Map<String, String> env = builder.environment();
-    env.keySet().removeIf(k -> k.startsWith("AUTHORIZER_"));
-    env.put("AUTHORIZER_PROVIDER", "jwks");
-    env.put("AUTHORIZER_ISSUER", issuer.issuerUrl("smart").toString());
-    env.put("AUTHORIZER_IAM_ROLE_ARN", ROLE);
+  private DeploymentJar.Result runJar(Map<String, String> overrides, String... args)
+      throws IOException, InterruptedException {
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "AUTHORIZER_PROVIDER", "jwks",
+        "AUTHORIZER_ISSUER", issuer.issuerUrl("smart").toString(),
+        "AUTHORIZER_IAM_ROLE_ARN", ROLE));
     env.putAll(overrides);
-    Path out = dir.resolve("stdout-" + System.nanoTime());
-    Path err = dir.resolve("stderr-" + System.nanoTime());
-    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process process = builder.start();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("the jar did not finish in 60 s");
-    }
-    return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    return DeploymentJar.run(dir, env, args);
   }
 }

@@ -196,7 +196,10 @@ public final class Authorizer {
       return this;
     }
 
-    /** Where secrets come from; default: none. */
+    /**
+     * Where secrets come from; default: AWS Secrets Manager, whose SDK client is built only when a provider first reads
+     * a secret.
+     */
     public Builder secrets(SecretSource value) {
       this.secrets = value;
       return this;
@@ -236,7 +239,7 @@ public final class Authorizer {
       Duration timeout = config.millis("TIMEOUT_MS", DEFAULT_TIMEOUT, 50, 900);
       Duration initTimeout = config.millis("INIT_TIMEOUT_MS", DEFAULT_INIT_TIMEOUT, 50, 9_000);
       HostContext context = new HostContext(
-          config, secrets != null ? secrets : SecretSource.none(), clock, timeout,
+          config, secrets != null ? secrets : new SecretsManagerSecretSource(initTimeout, timeout), clock, timeout,
           initTimeout, log);
       ClaimMapper standard = new StandardClaimMapper(
           config.optional("FHIR_USER_CLAIM").orElse("fhirUser"), config.optional("PATIENT_CLAIM").orElse("patient"));

@@ -1,0 +1,35 @@
+package io.github.smartauthorizer.providers.introspection;
+
+import io.github.smartauthorizer.api.TokenValidator;
+import io.github.smartauthorizer.api.spi.AuthorizerProvider;
+import io.github.smartauthorizer.api.spi.Configuration;
+import io.github.smartauthorizer.api.spi.ProviderContext;
+import io.github.smartauthorizer.providers.shared.IntrospectionSettings;
+import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
+
+/**
+ * Provider {@code introspection}: any RFC 7662 token introspection server (Okta, Keycloak, Ping, ForgeRock, Ory).
+ *
+ * <p>{@code AUTHORIZER_INTROSPECTION_URL} (required); optional {@code AUTHORIZER_ISSUER}, checked against the answer's
+ * {@code iss} when present; plus the shared settings of {@link IntrospectionSettings}. Credentials are read and the client warmed
+ * at init.
+ */
+public final class IntrospectionProvider implements AuthorizerProvider {
+  /** The provider name. */
+  public static final String NAME = "introspection";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public TokenValidator createValidator(ProviderContext context) {
+    Configuration config = context.configuration();
+    IntrospectionValidator validator = IntrospectionSettings.configure(context,
+        config.requiredUrl("INTROSPECTION_URL", "the RFC 7662 introspection endpoint URL"),
+        config.optional("ISSUER").orElse(null)).build();
+    validator.prime(context.initTimeout());
+    return validator;
+  }
+}

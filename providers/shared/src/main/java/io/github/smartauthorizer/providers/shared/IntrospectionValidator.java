@@ -1,0 +1,193 @@
+package io.github.smartauthorizer.providers.shared;
+
+import io.github.smartauthorizer.api.HealthLakeRequest;
+import io.github.smartauthorizer.api.ReasonCode;
+import io.github.smartauthorizer.api.Rejection;
+import io.github.smartauthorizer.api.TokenTimes;
+import io.github.smartauthorizer.api.TokenValidator;
+import io.github.smartauthorizer.api.ValidationResult;
+import io.github.smartauthorizer.api.VerifiedToken;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Validates tokens (opaque or JWT) by asking the IdP (RFC 7662). Immutable and thread-safe once built.
+ *
+ * <p>The pipeline: the token's size and RFC 6750 {@code b64token} syntax; the {@link IntrospectionCache} (a hit does
+ * no network I/O); the {@link IntrospectionClient}; then the same claim rules as for JWTs where the answer carries the
+ * claim: {@code exp} required and not passed, {@code nbf}/{@code iat} not in the future, {@code iss} equal to the
+ * configured issuer and {@code aud} containing a configured audience when those are configured and present; then the
+ * provider's own {@link ClaimCheck}s. Only accepted results are cached.
+ */
+public final class IntrospectionValidator implements TokenValidator {
+  private final IntrospectionClient client;
+  private final IntrospectionCache cache;
+  private final String issuer;
+  private final List<String> audiences;
+  private final Duration clockSkew;
+  private final int maxTokenBytes;
+  private final Clock clock;
+  private final List<ClaimCheck> checks;
+  private final TokenCustomizer customizer;
+
+  private IntrospectionValidator(Builder b) {
+    this.client = Objects.requireNonNull(b.client, "client");
+    this.cache = Objects.requireNonNull(b.cache, "cache");
+    this.issuer = b.issuer;
+    this.audiences = List.copyOf(b.audiences);
+    this.clockSkew = b.clockSkew;
+    this.maxTokenBytes = b.maxTokenBytes;
+    this.clock = b.clock;
+    this.checks = List.copyOf(b.checks);
+    this.customizer = b.customizer;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Warms the introspection client (see {@link IntrospectionClient#prime}); call at init. */
+  public void prime(Duration timeout) {
+    client.prime(timeout);
+  }
+
+  /** The result cache, for metrics and tests. */
+  public IntrospectionCache cache() {
+    return cache;
+  }
+
+  @Override
+  public ValidationResult validate(String bearerToken, HealthLakeRequest request) {
+    try {
+      checkSyntax(bearerToken);
+      VerifiedToken cached = cache.get(bearerToken);
+      if (cached != null) {
+        return ValidationResult.accepted(cached);
+      }
+      VerifiedToken verified = verify(client.introspect(bearerToken), request);
+      cache.put(bearerToken, verified);
+      return ValidationResult.accepted(verified);
+    } catch (TokenRejectedException e) {
+      return ValidationResult.rejected(e.rejection());
+    }
+  }
+
+  private VerifiedToken verify(Map<String, Object> claims, HealthLakeRequest request) throws TokenRejectedException {
+    TokenTimes times = ClaimRules.times(claims);
+    try {
+      ClaimRules.checkTimes(times, clock, clockSkew);
+      if (issuer != null && claims.containsKey("iss")) {
+        ClaimRules.checkIssuer(claims, issuer);
+      }
+      if (!audiences.isEmpty() && claims.containsKey("aud")) {
+        ClaimRules.checkAudience(claims, audiences);
+      }
+      for (ClaimCheck check : checks) {
+        check.check(Map.of(), claims, request);
+      }
+    } catch (TokenRejectedException e) {
+      Rejection r = e.rejection();
+      throw new TokenRejectedException(new Rejection(r.reason(), r.detail(), times));
+    }
+    VerifiedToken.Builder builder = ClaimNormalizer.standard(claims, times);
+    if (!claims.containsKey("iss") && issuer != null) {
+      builder.issuer(issuer);
+    }
+    customizer.customize(claims, builder);
+    return builder.build();
+  }
+
+  /** RFC 6750 §2.1 {@code b64token}: what a bearer token may contain; anything else is not sent to the IdP. */
+  private void checkSyntax(String token) throws TokenRejectedException {
+    if (token.length() > maxTokenBytes) {
+      throw new TokenRejectedException(ReasonCode.TOKEN_TOO_LARGE, "token longer than " + maxTokenBytes + " bytes");
+    }
+    if (token.isEmpty()) {
+      throw new TokenRejectedException(ReasonCode.MALFORMED_TOKEN, "empty token");
+    }
+    boolean padding = false;
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c == '=') {
+        padding = true;
+        continue;
+      }
+      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+      if (!ok || padding) {
+        throw new TokenRejectedException(ReasonCode.MALFORMED_TOKEN, "token is not an RFC 6750 b64token");
+      }
+    }
+  }
+
+  /** Builds an {@link IntrospectionValidator}; not thread-safe. */
+  public static final class Builder {
+    private IntrospectionClient client;
+    private IntrospectionCache cache;
+    private String issuer;
+    private final List<String> audiences = new ArrayList<>();
+    private Duration clockSkew = Duration.ofSeconds(60);
+    private int maxTokenBytes = 8192;
+    private Clock clock = Clock.systemUTC();
+    private final List<ClaimCheck> checks = new ArrayList<>();
+    private TokenCustomizer customizer = TokenCustomizer.NONE;
+
+    private Builder() {}
+
+    public Builder client(IntrospectionClient value) {
+      this.client = value;
+      return this;
+    }
+
+    public Builder cache(IntrospectionCache value) {
+      this.cache = value;
+      return this;
+    }
+
+    /** The issuer the answer's {@code iss} must equal when present; {@code null} for no check. */
+    public Builder issuer(String value) {
+      this.issuer = value;
+      return this;
+    }
+
+    /** Audiences one of which the answer's {@code aud} must contain when present; empty for no check. */
+    public Builder audiences(List<String> values) {
+      this.audiences.clear();
+      this.audiences.addAll(values);
+      return this;
+    }
+
+    public Builder clockSkew(Duration value) {
+      this.clockSkew = value;
+      return this;
+    }
+
+    public Builder maxTokenBytes(int value) {
+      this.maxTokenBytes = value;
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      this.clock = value;
+      return this;
+    }
+
+    public Builder addCheck(ClaimCheck check) {
+      this.checks.add(check);
+      return this;
+    }
+
+    public Builder customizer(TokenCustomizer value) {
+      this.customizer = value;
+      return this;
+    }
+
+    public IntrospectionValidator build() {
+      return new IntrospectionValidator(this);
+    }
+  }
+}
