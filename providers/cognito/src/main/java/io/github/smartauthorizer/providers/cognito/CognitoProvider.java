@@ -1,0 +1,135 @@
+package io.github.smartauthorizer.providers.cognito;
+
+import io.github.smartauthorizer.api.TokenValidator;
+import io.github.smartauthorizer.api.spi.AuthorizerProvider;
+import io.github.smartauthorizer.api.spi.Configuration;
+import io.github.smartauthorizer.api.spi.ConfigurationException;
+import io.github.smartauthorizer.api.spi.ProviderContext;
+import io.github.smartauthorizer.providers.shared.JwksLocation;
+import io.github.smartauthorizer.providers.shared.JwtSettings;
+import io.github.smartauthorizer.providers.shared.JwtValidator;
+import java.net.URI;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Provider {@code cognito}: access tokens of one Amazon Cognito user pool, verified locally against the pool's JWKS.
+ * Cognito has no introspection endpoint, so a revoked token is accepted until its {@code exp}.
+ *
+ * <table>
+ *   <caption>Variables</caption>
+ *   <tr><td>{@code AUTHORIZER_COGNITO_USER_POOL_ID}</td><td>e.g. {@code us-east-1_AbCdEf123}; the issuer is
+ *       {@code https://cognito-idp.{region}.amazonaws.com/{poolId}}, the region being the id's prefix</td></tr>
+ *   <tr><td>{@code AUTHORIZER_COGNITO_CLIENT_IDS}</td><td>required: the app client ids whose tokens are accepted
+ *       ({@code client_id}); Cognito access tokens carry no {@code aud}</td></tr>
+ *   <tr><td>{@code AUTHORIZER_COGNITO_SCOPE_PREFIX}</td><td>optional resource-server prefix to strip from scopes,
+ *       e.g. {@code https://fhir.example.com/}</td></tr>
+ *   <tr><td>{@code AUTHORIZER_ISSUER}, {@code AUTHORIZER_JWKS_URI}</td><td>override the derived issuer and
+ *       {@code {issuer}/.well-known/jwks.json} (tests, other partitions)</td></tr>
+ * </table>
+ *
+ * <p>Plus the shared settings of {@link JwtSettings}, except {@code AUTHORIZER_AUDIENCE}, which is refused. Keys are
+ * fetched at init. The claim rules are {@link CognitoTokenRules}.
+ */
+public final class CognitoProvider implements AuthorizerProvider {
+  /** The provider name. */
+  public static final String NAME = "cognito";
+
+  static final String JWKS_PATH = "/.well-known/jwks.json";
+
+  /** {@code {region}_{id}}: a region such as {@code us-east-1} or {@code us-gov-west-1}, an underscore, the id. */
+  private static final Pattern USER_POOL_ID = Pattern.compile("([a-z]{2,}(?:-[a-z]+)+-\\d+)_[A-Za-z0-9]+");
+  /** Prefixes that would strip the SMART context itself ({@code patient/*.read} to {@code *.read}). */
+  private static final Set<String> SMART_CONTEXTS = Set.of("patient", "user", "system", "launch");
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public TokenValidator createValidator(ProviderContext context) {
+    Configuration config = context.configuration();
+    if (config.optional("AUDIENCE").isPresent()) {
+      throw new ConfigurationException(config.variable("AUDIENCE"), "is not used by the cognito provider: Cognito "
+          + "access tokens carry no aud; list the app client ids in " + config.variable("COGNITO_CLIENT_IDS"));
+    }
+    String issuer = issuer(config);
+    CognitoTokenRules rules = new CognitoTokenRules(clientIds(config), scopePrefix(config).orElse(null));
+    JwtValidator.Builder builder = JwtSettings.configure(context, issuer, JwksLocation.fixed(jwksUri(config, issuer)))
+        // Cognito access tokens carry no aud; the rules bind the token to its app client instead.
+        .withoutAudienceCheck()
+        .customizer(rules);
+    rules.checks().forEach(builder::addCheck);
+    JwtValidator validator = builder.build();
+    validator.keys().prefetch();
+    return validator;
+  }
+
+  /**
+   * {@code AUTHORIZER_ISSUER}, else the issuer of {@code AUTHORIZER_COGNITO_USER_POOL_ID}; the pool id is validated
+   * whenever it is set.
+   */
+  static String issuer(Configuration config) {
+    Optional<String> poolId = config.optional("COGNITO_USER_POOL_ID");
+    Optional<String> region = poolId.map(id -> region(config, id));
+    if (config.optional("ISSUER").isPresent()) {
+      return JwtSettings.issuer(config);
+    }
+    if (poolId.isEmpty()) {
+      throw new ConfigurationException(config.variable("COGNITO_USER_POOL_ID"), "is required: the user pool id, "
+          + "e.g. us-east-1_AbCdEf123 (or set " + config.variable("ISSUER") + ")");
+    }
+    return "https://cognito-idp." + region.get() + ".amazonaws.com/" + poolId.get();
+  }
+
+  /** The region prefix of a user pool id. */
+  private static String region(Configuration config, String poolId) {
+    Matcher matcher = USER_POOL_ID.matcher(poolId);
+    if (!matcher.matches()) {
+      throw new ConfigurationException(config.variable("COGNITO_USER_POOL_ID"), "expects a user pool id "
+          + "{region}_{id}, e.g. us-east-1_AbCdEf123, got '" + poolId + "'");
+    }
+    return matcher.group(1);
+  }
+
+  /** {@code AUTHORIZER_JWKS_URI}, else {@code {issuer}/.well-known/jwks.json}. */
+  static URI jwksUri(Configuration config, String issuer) {
+    String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+    return config.url("JWKS_URI").orElseGet(() -> URI.create(base + JWKS_PATH));
+  }
+
+  private static Set<String> clientIds(Configuration config) {
+    List<String> ids = config.list("COGNITO_CLIENT_IDS");
+    if (ids.isEmpty()) {
+      throw new ConfigurationException(config.variable("COGNITO_CLIENT_IDS"), "is required: the comma-separated app "
+          + "client ids whose access tokens are accepted (Cognito access tokens carry no aud, only client_id)");
+    }
+    return new LinkedHashSet<>(ids);
+  }
+
+  /** {@code AUTHORIZER_COGNITO_SCOPE_PREFIX}, ending with {@code /}. */
+  static Optional<String> scopePrefix(Configuration config) {
+    Optional<String> value = config.optional("COGNITO_SCOPE_PREFIX");
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    String prefix = value.get();
+    String bare = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    if (bare.isEmpty() || prefix.chars().anyMatch(Character::isWhitespace)) {
+      throw new ConfigurationException(config.variable("COGNITO_SCOPE_PREFIX"), "expects a resource-server "
+          + "identifier without spaces, e.g. https://fhir.example.com/, got '" + prefix + "'");
+    }
+    if (SMART_CONTEXTS.contains(bare.toLowerCase(Locale.ROOT))) {
+      throw new ConfigurationException(config.variable("COGNITO_SCOPE_PREFIX"), "is '" + prefix + "', which would "
+          + "strip the SMART context itself; with resource servers named patient, user, system or launch the scopes "
+          + "need no stripping: leave it unset");
+    }
+    return Optional.of(bare + "/");
+  }
+}
