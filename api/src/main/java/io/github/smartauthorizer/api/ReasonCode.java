@@ -21,7 +21,7 @@ public enum ReasonCode {
   BAD_SIGNATURE,
   /** The header lists a {@code crit} extension this validator does not understand (RFC 7515 §4.1.11). */
   UNSUPPORTED_CRIT,
-  /** A nested JWT ({@code cty: JWT}, RFC 7519 §5.2) or an unencoded payload (RFC 7797), neither of which is accepted. */
+  /** A nested JWT ({@code cty: JWT}, RFC 7519 §5.2), which is not accepted (an RFC 7797 {@code b64} header is {@link #UNSUPPORTED_CRIT} or {@link #MALFORMED_TOKEN}). */
   NESTED_JWT_UNSUPPORTED,
   /** {@code exp} is in the past, beyond the allowed clock skew. */
   EXPIRED,

@@ -498,6 +498,21 @@ class IntrospectionProviderTest {
     assertEquals(2, secrets.reads(SECRET_ID));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"Refresh", "refresh_token", "ID", "N_A"})
+  void answerForAnythingButABearerAccessTokenIsInvalidTokenType(String tokenType) {
+    idp.respondWith(Reply.json(active("token_type", tokenType)));
+
+    assertRejected(ReasonCode.INVALID_TOKEN_TYPE, validate(validator(), TOKEN));
+  }
+
+  @Test
+  void answerWithTokenUseRefreshTokenIsInvalidTokenType() {
+    idp.respondWith(Reply.json(active("token_use", "refresh_token")));
+
+    assertRejected(ReasonCode.INVALID_TOKEN_TYPE, validate(validator(), TOKEN));
+  }
+
   @Test
   void unauthorizedAnswerWithTooLittleBudgetLeftIsNotRetriedButTheRotatedSecretIsKept() {
     String rotated = "rotated-secret";

@@ -83,9 +83,20 @@ public final class IntrospectionClient {
     if (!response.isSuccessful()) {
       throw new TokenRejectedException(ReasonCode.IDP_UNAVAILABLE, "introspection answered HTTP " + response.status());
     }
+    return parseAnswer(response.body());
+  }
+
+  /**
+   * Reads the body of a successful introspection response (RFC 7662 §2.2): a strict JSON object with a boolean
+   * {@code active}.
+   *
+   * @return the members of an active response
+   * @throws TokenRejectedException {@code INACTIVE_TOKEN}, or {@code IDP_UNAVAILABLE} for anything but such an object
+   */
+  static Map<String, Object> parseAnswer(byte[] body) throws TokenRejectedException {
     Map<String, Object> json;
     try {
-      json = StrictJson.parseObject(response.body());
+      json = StrictJson.parseObject(body);
     } catch (StrictJson.MalformedJsonException e) {
       throw new TokenRejectedException(ReasonCode.IDP_UNAVAILABLE, "introspection answer is not a JSON object");
     }

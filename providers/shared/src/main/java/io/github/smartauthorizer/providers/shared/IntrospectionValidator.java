@@ -76,10 +76,12 @@ public final class IntrospectionValidator implements TokenValidator {
     }
   }
 
-  private VerifiedToken verify(Map<String, Object> claims, HealthLakeRequest request) throws TokenRejectedException {
+  /** The claim rules applied to an active introspection answer; package-private for the fuzz target. */
+  VerifiedToken verify(Map<String, Object> claims, HealthLakeRequest request) throws TokenRejectedException {
     TokenTimes times = ClaimRules.times(claims);
     try {
       ClaimRules.checkTimes(times, clock, clockSkew);
+      checkTokenType(claims);
       if (issuer != null && claims.containsKey("iss")) {
         ClaimRules.checkIssuer(claims, issuer);
       }
@@ -99,6 +101,24 @@ public final class IntrospectionValidator implements TokenValidator {
     }
     customizer.customize(claims, builder);
     return builder.build();
+  }
+
+  /**
+   * Only access tokens pass: an answer whose {@code token_type} (RFC 7662 §2.2) or {@code token_use} names anything but
+   * a bearer access token is refused. Keycloak, for one, answers {@code active: true} for a refresh token, with
+   * {@code token_type: Refresh} and the full scope.
+   */
+  private static void checkTokenType(Map<String, Object> claims) throws TokenRejectedException {
+    for (String member : new String[] {"token_type", "token_use"}) {
+      if (!claims.containsKey(member)) {
+        continue;
+      }
+      Object value = claims.get(member);
+      String type = value instanceof String s ? s.toLowerCase(java.util.Locale.ROOT) : "";
+      if (!type.equals("bearer") && !type.equals("access_token") && !type.equals("access")) {
+        throw new TokenRejectedException(ReasonCode.INVALID_TOKEN_TYPE, member + " is not a bearer access token");
+      }
+    }
   }
 
   /** RFC 6750 §2.1 {@code b64token}: what a bearer token may contain; anything else is not sent to the IdP. */

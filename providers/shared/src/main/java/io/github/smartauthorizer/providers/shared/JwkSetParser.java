@@ -11,6 +11,7 @@ import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.RSAPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,15 +25,21 @@ import java.util.Set;
  * <ul>
  *   <li>the whole set is refused when it holds private key members or two keys with one {@code kid};
  *   <li>a key is skipped (and the skip reported) when its {@code use} is not {@code sig}, its {@code key_ops} lack
- *       {@code verify}, its {@code alg} is not allowed or disagrees with its {@code kty}/{@code crv}, it is an RSA key
- *       under 2048 bits or with a small exponent, or it is symmetric or of an unknown type;
- *   <li>a key without {@code alg} is bound to the only allowed algorithm of its type, and skipped when there are
- *       several (each key verifies with exactly one algorithm).
+ *       {@code verify} (or are not an array of distinct strings), its {@code alg} is not allowed or disagrees with its
+ *       {@code kty}/{@code crv}, it is an RSA key under 2048 bits, with a small or even exponent or with the ROCA
+ *       fingerprint (CVE-2017-15361), an EC point off its curve, an Ed25519 point that is not canonical or of small
+ *       order, or it is symmetric or of an unknown type;
+ *   <li>a key without {@code alg} is bound to the only allowed algorithm of its type (and curve), and skipped when
+ *       there are several (each key verifies with exactly one algorithm: an RSA key never with both {@code RS*} and
+ *       {@code PS*}).
  * </ul>
  */
 public final class JwkSetParser {
   private static final Set<String> PRIVATE_MEMBERS = Set.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
   private static final int MIN_RSA_BITS = 2048;
+  /** DER of SubjectPublicKeyInfo {id-Ed25519 (1.3.101.112)} up to the 32 key bytes (RFC 8410 §4). */
+  private static final byte[] ED25519_SPKI_PREFIX =
+      {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
 
   private final Set<JwsAlgorithm> allowed;
 
@@ -101,13 +108,24 @@ public final class JwkSetParser {
       if (!(ops instanceof List<?> list) || !list.contains("verify")) {
         throw new SkippedKey("key_ops does not allow verify");
       }
+      if (list.stream().anyMatch(op -> !(op instanceof String)) || Set.copyOf(list).size() != list.size()) {
+        throw new SkippedKey("key_ops is not an array of distinct strings");
+      }
     }
-    if (!kty.equals("RSA") && !kty.equals("EC")) {
+    if (!kty.equals("RSA") && !kty.equals("EC") && !kty.equals("OKP")) {
       throw new SkippedKey("unsupported kty");
     }
     JwsAlgorithm algorithm = bindAlgorithm(jwk, kty);
-    PublicKey key = kty.equals("RSA") ? rsaKey(jwk) : ecKey(jwk, algorithm);
-    return new VerificationKey(kid, algorithm, key);
+    PublicKey key = switch (kty) {
+      case "RSA" -> rsaKey(jwk);
+      case "EC" -> ecKey(jwk, algorithm);
+      default -> okpKey(jwk, algorithm);
+    };
+    try {
+      return new VerificationKey(kid, algorithm, key);
+    } catch (IllegalArgumentException e) {
+      throw new SkippedKey("key does not fit its algorithm");
+    }
   }
 
   private JwsAlgorithm bindAlgorithm(Map<String, Object> jwk, String kty) throws SkippedKey {
@@ -126,7 +144,7 @@ public final class JwkSetParser {
       return algorithm;
     }
     Set<JwsAlgorithm> candidates = JwsAlgorithm.ofKeyType(allowed, kty);
-    if (kty.equals("EC")) {
+    if (!kty.equals("RSA")) {
       String crv = Claims.string(jwk, "crv").orElse("");
       candidates.removeIf(a -> !a.curve().equals(crv));
     }
@@ -144,6 +162,9 @@ public final class JwkSetParser {
     }
     if (e.compareTo(BigInteger.valueOf(65537)) < 0 || !e.testBit(0)) {
       throw new SkippedKey("RSA public exponent too small or even");
+    }
+    if (RsaModuli.hasRocaFingerprint(n)) {
+      throw new SkippedKey("RSA modulus has the ROCA fingerprint (CVE-2017-15361)");
     }
     try {
       return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
@@ -176,6 +197,34 @@ public final class JwkSetParser {
       return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, spec));
     } catch (GeneralSecurityException ex) {
       throw new SkippedKey("EC key rejected by the JDK");
+    }
+  }
+
+  /** An Ed25519 public key (RFC 8037 §2): {@code x} is the 32-byte encoding of RFC 8032 §5.1.2. */
+  private static PublicKey okpKey(Map<String, Object> jwk, JwsAlgorithm algorithm) throws SkippedKey {
+    String crv = Claims.string(jwk, "crv").orElseThrow(() -> new SkippedKey("no crv"));
+    if (!crv.equals("Ed25519") || !crv.equals(algorithm.curve())) {
+      throw new SkippedKey("unsupported crv");
+    }
+    byte[] x;
+    try {
+      x = Base64Url.decode(Claims.string(jwk, "x").orElseThrow(() -> new SkippedKey("no x")));
+    } catch (IllegalArgumentException e) {
+      throw new SkippedKey("x is not base64url");
+    }
+    if (x.length != Ed25519Points.ENCODED_LENGTH) {
+      throw new SkippedKey("Ed25519 x is not 32 bytes");
+    }
+    if (!Ed25519Points.isAcceptablePublicKey(x)) {
+      throw new SkippedKey("Ed25519 point not canonical, not on the curve or of small order");
+    }
+    try {
+      byte[] spki = new byte[ED25519_SPKI_PREFIX.length + x.length];
+      System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
+      System.arraycopy(x, 0, spki, ED25519_SPKI_PREFIX.length, x.length);
+      return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
+    } catch (GeneralSecurityException ex) {
+      throw new SkippedKey("Ed25519 key rejected by the JDK");
     }
   }
 

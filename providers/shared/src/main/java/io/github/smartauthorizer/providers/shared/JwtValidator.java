@@ -22,8 +22,8 @@ import java.util.Set;
  *
  * <p>The pipeline, first failure wins: the strict front door ({@link CompactJws}); header rules ({@code alg} exactly in
  * the allow-list, {@code crit} refused, {@code cty: JWT} and {@code b64} refused, {@code kid} a short string; header
- * key sources such as {@code jku}, {@code x5u}, {@code x5c} and {@code jwk} are never used); the key by {@code kid},
- * bound to the token's algorithm; the signature; then the claims: {@code iss} exactly, {@code exp} required,
+ * key sources such as {@code jku}, {@code x5u}, {@code x5c} and {@code jwk} are never used, not even read); the key by
+ * {@code kid}, bound to the token's algorithm; the signature ({@link VerificationKey#verify}); then the claims: {@code iss} exactly, {@code exp} required,
  * {@code nbf} and {@code iat} not in the future (each with the clock skew), {@code aud} containing the configured
  * audience or the data store endpoint (one trailing slash tolerated), the header {@code typ} when required, then the
  * provider's own {@link ClaimCheck}s.
@@ -76,13 +76,9 @@ public final class JwtValidator implements TokenValidator {
   }
 
   private VerifiedToken verify(String token, HealthLakeRequest request) throws TokenRejectedException {
-    CompactJws jws = CompactJws.parse(token, maxTokenBytes);
+    CompactJws jws = CompactJws.parse(token, maxTokenBytes, this::checkHeader);
     Map<String, Object> header = jws.header();
-    JwsAlgorithm algorithm = checkHeader(header);
-    VerificationKey key = keys.key(kid(header), algorithm);
-    if (!key.verifies(jws)) {
-      throw new TokenRejectedException(ReasonCode.BAD_SIGNATURE, "signature does not verify");
-    }
+    checkSignature(jws);
     Map<String, Object> claims = jws.payload();
     TokenTimes times = ClaimRules.times(claims);
     try {
@@ -102,6 +98,27 @@ public final class JwtValidator implements TokenValidator {
     return builder.build();
   }
 
+  /**
+   * The JWS layer alone (RFC 7515): the front door without the requirement that the payload be a JSON claim set, the
+   * header rules, the key and the signature, exactly as {@link #validate} runs them. For checking signatures against
+   * whole-JWS test vectors (Wycheproof), whose payloads are often not JSON.
+   *
+   * @throws TokenRejectedException when the JWS would be refused
+   */
+  void verifyJws(String token) throws TokenRejectedException {
+    checkSignature(CompactJws.parseJws(token, maxTokenBytes));
+  }
+
+  private void checkSignature(CompactJws jws) throws TokenRejectedException {
+    Map<String, Object> header = jws.header();
+    JwsAlgorithm algorithm = checkHeader(header);
+    VerificationKey key = keys.key(kid(header), algorithm);
+    if (!key.verifies(jws)) {
+      throw new TokenRejectedException(ReasonCode.BAD_SIGNATURE, "signature does not verify");
+    }
+  }
+
+  /** The header rules; run by the front door before the payload is decoded, and again to pick the algorithm. */
   private JwsAlgorithm checkHeader(Map<String, Object> header) throws TokenRejectedException {
     Object alg = header.get("alg");
     if (!(alg instanceof String name)) {

@@ -103,6 +103,9 @@ public final class StrictJson {
     if (literal.length() > 64) {
       throw new MalformedJsonException("number literal too long");
     }
+    if (literal.length() <= 18 && isPlainInteger(literal)) {
+      return Long.parseLong(literal); // the usual iat, nbf, exp: no BigDecimal on the hot path
+    }
     BigDecimal value = new BigDecimal(literal);
     if (value.scale() <= 0 || value.stripTrailingZeros().scale() <= 0) {
       try {
@@ -112,6 +115,21 @@ public final class StrictJson {
       }
     }
     return value;
+  }
+
+  /** {@code -?[0-9]+}: what moshi passed as a number literal and {@link Long#parseLong} reads exactly. */
+  private static boolean isPlainInteger(String literal) {
+    int start = literal.startsWith("-") ? 1 : 0;
+    if (start == literal.length()) {
+      return false;
+    }
+    for (int i = start; i < literal.length(); i++) {
+      char c = literal.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void checkDepth(int depth, int maxDepth) throws MalformedJsonException {
@@ -140,6 +158,9 @@ public final class StrictJson {
     if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
       throw new MalformedJsonException("byte order mark");
     }
+    if (isAscii(bytes)) {
+      return; // ASCII is valid UTF-8: tokens, events and JWKS almost always are, and skip the decoder's copy
+    }
     try {
       StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
@@ -148,6 +169,15 @@ public final class StrictJson {
     } catch (CharacterCodingException e) {
       throw new MalformedJsonException("invalid UTF-8");
     }
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -452,9 +452,9 @@ class JwtValidatorTest {
   void rejectsNestedJwts(String cty) {
     String inner = TestTokens.b64("{\"alg\":\"none\"}") + "." + TestTokens.b64(TestKeys.json(claims())) + ".";
     String token = own.signRaw("{\"alg\":\"RS256\",\"kid\":\"rsa-1\",\"cty\":\"" + cty + "\"}", "\"" + inner + "\"");
-    // The payload is a JSON string, so the strict front door already refuses it...
-    assertEquals(ReasonCode.MALFORMED_TOKEN, reason(validate(validator().build(), token)));
-    // ...and with a claim-set payload the header alone is refused.
+    // The header rules run before the payload is decoded, so the nesting is the reason, not the non-object payload...
+    assertEquals(ReasonCode.NESTED_JWT_UNSUPPORTED, reason(validate(validator().build(), token)));
+    // ...and with a claim-set payload the header alone is refused too.
     String withClaims = own.sign(Map.of("cty", cty), claims());
     assertEquals(ReasonCode.NESTED_JWT_UNSUPPORTED, reason(validate(validator().build(), withClaims)));
   }
