@@ -80,7 +80,7 @@ class DeploymentJarIT {
 
   private static String token(List<String> audience) {
     return issuer.issueToken("smart", "it-client", new DefaultOAuth2TokenCallback("smart", "user-1", "JWT", audience,
-        Map.of("scope", "patient/*.rs launch/patient"), 600)).serialize();
+        Map.of("scope", "patient/*.rs launch/patient", "patient", "pat-1"), 600)).serialize();
   }
 
   private static String event(String token) {

@@ -36,7 +36,7 @@ class IntrospectionJarIT {
   static void start() throws IOException {
     okta = new OpaqueTokenServer("healthlake-authorizer", "s3cr3t");
     long now = Instant.now().getEpochSecond();
-    okta.activate(ACTIVE_TOKEN, "{\"active\":true,\"scope\":\"launch/patient patient/Observation.rs\","
+    okta.activate(ACTIVE_TOKEN, "{\"active\":true,\"scope\":\"launch/patient patient/Observation.rs\",\"patient\":\"pat-1\","
         + "\"client_id\":\"0oa-smart-app\",\"username\":\"pat@example.org\",\"exp\":" + (now + 600) + ",\"iat\":" + now
         + ",\"sub\":\"00u-patient-1\",\"aud\":\"api://default\",\"iss\":\"" + okta.issuer() + "\","
         + "\"jti\":\"AT.jti-1\",\"token_type\":\"Bearer\",\"uid\":\"00u-patient-1\"}");

@@ -69,7 +69,7 @@ class ProviderJarIT {
     String pool = "us-east-1_AbC123";
     Map<String, Object> access = Map.of("token_use", "access", "client_id", "4tq1b2example",
         "scope", "https://fhir.example.com/patient/*.read https://fhir.example.com/launch/patient openid",
-        "username", "patient1", "cognito:groups", List.of("patients"));
+        "username", "patient1", "cognito:groups", List.of("patients"), "patient", "pat-1");
     Map<String, Object> id = Map.of("token_use", "id", "client_id", "4tq1b2example");
     Map<String, String> env = new HashMap<>(Map.of(
         "AUTHORIZER_PROVIDER", "cognito",

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.function.UnaryOperator;
 
 /**
  * The decision core shared by the Lambda handler, the command-line tool and the local demo: HealthLake event bytes in,
@@ -34,25 +34,26 @@ import java.util.regex.Pattern;
  */
 public final class Authorizer {
   static final String ROLE_VARIABLE = "AUTHORIZER_IAM_ROLE_ARN";
-  private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
   private static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofMillis(3000);
 
   private final String providerName;
-  private final TokenValidator validator;
-  private final ClaimMapper mapper;
+  private final ProviderInstances instances;
+  private final AccessPolicy access;
   private final String iamRoleArn;
   private final JsonLog log;
   private final ConfigurationException configurationError;
+  private final Metrics metrics;
 
-  private Authorizer(String providerName, TokenValidator validator, ClaimMapper mapper, String iamRoleArn, JsonLog log,
-      ConfigurationException configurationError) {
+  private Authorizer(String providerName, ProviderInstances instances, AccessPolicy access, String iamRoleArn,
+      JsonLog log, ConfigurationException configurationError, Metrics metrics) {
     this.providerName = providerName;
-    this.validator = validator;
-    this.mapper = mapper;
+    this.instances = instances;
+    this.access = access;
     this.iamRoleArn = iamRoleArn;
     this.log = log;
     this.configurationError = configurationError;
+    this.metrics = metrics;
   }
 
   public static Builder builder() {
@@ -73,14 +74,31 @@ public final class Authorizer {
     }
   }
 
-  /** The provider's name, or {@code null} when misconfigured. */
+  /** The provider's name ({@code name:provider,...} with several instances), or {@code null} when misconfigured. */
   public String providerName() {
     return providerName;
   }
 
-  /** The validator, for priming (SnapStart) and tests; {@code null} when misconfigured. */
+  /**
+   * The validator, for priming (SnapStart) and tests: the provider's own, or with several instances one that routes
+   * each token to its instance; {@code null} when misconfigured.
+   */
   TokenValidator validator() {
-    return validator;
+    return instances == null ? null : instances.validator();
+  }
+
+  /** The validator of every provider instance, for priming ({@link SnapStartPriming}); empty when misconfigured. */
+  List<TokenValidator> validators() {
+    return instances == null ? List.of()
+        : instances.instances().stream().map(ProviderInstances.Instance::validator).toList();
+  }
+
+  /**
+   * The role of authorized requests ({@code iamRoleARN}), for the {@code check} command; with a role mapping, the
+   * default role and how many rules choose per request.
+   */
+  String iamRoleArn() {
+    return access == null ? iamRoleArn : access.describeRoles();
   }
 
   /** Decides one HealthLake event and logs the decision; returns the response JSON. */
@@ -105,19 +123,28 @@ public final class Authorizer {
         return deny(start, null, HealthLakeEvents.endpointOrNull(event),
             Rejection.of(ReasonCode.INVALID_REQUEST, e.getMessage()));
       }
-      ValidationResult result = validator.validate(request.bearerToken(), request);
+      ProviderInstances.Route route = instances.route(request.bearerToken());
+      if (route.instance() == null) {
+        return deny(start, request, request.datastoreEndpoint(), route.rejection());
+      }
+      String instance = instances.routed() ? route.instance().name() : null;
+      ValidationResult result = route.instance().validator().validate(request.bearerToken(), request);
       if (result instanceof ValidationResult.Accepted accepted) {
-        AuthPayload payload = mapper.map(accepted.token(), request);
+        AuthPayload payload = route.instance().mapper().map(accepted.token(), request);
         if (!payload.isAuthorized()) {
           return deny(start, request, request.datastoreEndpoint(),
-              Rejection.of(ReasonCode.INSUFFICIENT_SCOPE, "the claim mapper refused the token"));
+              Rejection.of(ReasonCode.INSUFFICIENT_SCOPE, "the claim mapper refused the token"), instance);
         }
-        return new Decision(new HealthLakeResponse(payload, iamRoleArn), null, null, request.operationName(),
-            request.datastoreIdOrDerived().orElse(null), TokenFingerprint.of(request.bearerToken()),
-            System.nanoTime() - start);
+        AccessPolicy.Outcome outcome = access.decide(accepted.token(), payload, request, route.instance().name());
+        if (outcome.rejection() != null) {
+          return deny(start, request, request.datastoreEndpoint(), outcome.rejection(), instance);
+        }
+        return new Decision(new HealthLakeResponse(outcome.payload(), outcome.role()), null, null,
+            request.operationName(), request.datastoreIdOrDerived().orElse(null),
+            TokenFingerprint.of(request.bearerToken()), System.nanoTime() - start, instance);
       }
       Rejection rejection = ((ValidationResult.Rejected) result).rejection();
-      return deny(start, request, request.datastoreEndpoint(), rejection);
+      return deny(start, request, request.datastoreEndpoint(), rejection, instance);
     } catch (Throwable fault) {
       logFault(fault, request);
       String endpoint = request != null ? request.datastoreEndpoint() : HealthLakeEvents.endpointOrNull(event);
@@ -157,11 +184,21 @@ public final class Authorizer {
   }
 
   private Decision deny(long start, HealthLakeRequest request, String endpoint, Rejection rejection) {
+    return deny(start, request, endpoint, rejection, null);
+  }
+
+  private Decision deny(long start, HealthLakeRequest request, String endpoint, Rejection rejection,
+      String instance) {
     AuthPayload payload = AuthPayload.deny(endpoint, rejection.times());
-    return new Decision(new HealthLakeResponse(payload, iamRoleArn == null ? "" : iamRoleArn), rejection.reason(),
+    return new Decision(new HealthLakeResponse(payload, denyRole()), rejection.reason(),
         rejection.detail(), request == null ? null : request.operationName(),
         request == null ? null : request.datastoreIdOrDerived().orElse(null),
-        request == null ? null : TokenFingerprint.of(request.bearerToken()), System.nanoTime() - start);
+        request == null ? null : TokenFingerprint.of(request.bearerToken()), System.nanoTime() - start, instance);
+  }
+
+  /** The role a deny carries: the default role, or the role mapping's ({@link RoleMapping#denyRole()}), or none. */
+  private String denyRole() {
+    return access != null ? access.denyRole() : iamRoleArn == null ? "" : iamRoleArn;
   }
 
   void logDecision(Decision decision, String requestId) {
@@ -171,13 +208,16 @@ public final class Authorizer {
     line.put("outcome", decision.authorized() ? "ALLOW" : "DENY");
     line.put("reason", decision.reason() == null ? null : decision.reason().name());
     line.put("detail", decision.detail());
-    line.put("provider", providerName);
+    line.put("provider", decision.instance() == null ? providerName : instances.named(decision.instance()).provider());
+    line.put("instance", decision.instance());
     line.put("operationName", decision.operationName());
     line.put("datastoreId", decision.datastoreId());
     line.put("latencyMs", Math.round(decision.latencyNanos() / 10_000.0) / 100.0);
     line.put("token", decision.tokenFingerprint());
     Level level = decision.reason() != null && decision.reason().isEnvironmentFault() ? Level.WARNING : Level.INFO;
     log.write(level, line);
+    // With several provider instances the metric dimension is the instance that decided (e.g. "staff").
+    metrics.record(decision, decision.instance() != null ? decision.instance() : providerName, requestId);
   }
 
   /** Builds an {@link Authorizer}; not thread-safe. */
@@ -186,6 +226,8 @@ public final class Authorizer {
     private SecretSource secrets;
     private Clock clock = Clock.systemUTC();
     private PrintStream logStream = System.err;
+    private PrintStream metricsStream;
+    private UnaryOperator<SecretSource> secretsDecorator = UnaryOperator.identity();
     private List<AuthorizerProvider> providers;
 
     private Builder() {}
@@ -216,6 +258,18 @@ public final class Authorizer {
       return this;
     }
 
+    /** Where CloudWatch EMF metric lines go when metrics are on ({@link Metrics}); default standard output. */
+    public Builder metricsStream(PrintStream value) {
+      this.metricsStream = value;
+      return this;
+    }
+
+    /** Wraps the secret source the provider is given (the {@code check} command records which secrets are read). */
+    Builder secretsDecorator(UnaryOperator<SecretSource> value) {
+      this.secretsDecorator = value;
+      return this;
+    }
+
     /** Explicit providers instead of those found with {@link java.util.ServiceLoader} (tests, embedding). */
     public Builder providers(List<AuthorizerProvider> value) {
       this.providers = List.copyOf(value);
@@ -231,34 +285,26 @@ public final class Authorizer {
     public Authorizer build() {
       Configuration config = Configuration.of(environment);
       JsonLog log = new JsonLog(logStream, clock, logLevel(config));
+      Metrics metrics = Metrics.fromConfiguration(config, environment, metricsOut(), clock);
       ProviderRegistry registry = providers != null ? ProviderRegistry.of(providers)
           : ProviderRegistry.load(Authorizer.class.getClassLoader());
-      String name = config.required("PROVIDER", "the provider name, one of " + registry.names());
-      AuthorizerProvider provider = registry.named(name.toLowerCase(Locale.ROOT));
-      String role = roleArn(config);
+      ProviderInstances.Spec spec = ProviderInstances.spec(config, registry);
+      String role = RoleMapping.defaultRole(config);
+      RoleMapping roles = RoleMapping.fromConfiguration(config, role, spec.names(), Authorizer.class.getClassLoader());
       Duration timeout = config.millis("TIMEOUT_MS", DEFAULT_TIMEOUT, 50, 900);
       Duration initTimeout = config.millis("INIT_TIMEOUT_MS", DEFAULT_INIT_TIMEOUT, 50, 9_000);
-      HostContext context = new HostContext(
-          config, secrets != null ? secrets : new SecretsManagerSecretSource(initTimeout, timeout), clock, timeout,
-          initTimeout, log);
+      SecretSource secretSource = secretsDecorator.apply(
+          secrets != null ? secrets : new SecretsManagerSecretSource(initTimeout, timeout));
+      String patientClaim = config.optional("PATIENT_CLAIM").orElse("patient");
+      AccessPolicy access = new AccessPolicy(SmartScopePolicy.fromConfiguration(config, patientClaim), roles);
       ClaimMapper standard = new StandardClaimMapper(
-          config.optional("FHIR_USER_CLAIM").orElse("fhirUser"), config.optional("PATIENT_CLAIM").orElse("patient"));
-      TokenValidator validator;
-      ClaimMapper mapper;
-      try {
-        validator = provider.createValidator(context);
-        mapper = provider.createClaimMapper(context, standard);
-      } catch (ConfigurationException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        // A provider that fails at init for any other reason (e.g. an issuer that is not a URL) is still a
-        // configuration error: the Lambda must come up denying (fromEnvironmentOrDenyAll), the CLI exit with 2.
-        throw new ConfigurationException(ProviderRegistry.VARIABLE, "'" + provider.name()
-            + "' could not be set up with this configuration: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
-            e);
-      }
-      log.write(Level.INFO, Map.of("logger", "init", "message", "authorizer ready", "provider", provider.name()));
-      return new Authorizer(provider.name(), validator, mapper, role, log, null);
+          config.optional("FHIR_USER_CLAIM").orElse("fhirUser"), patientClaim);
+      ProviderInstances instances = spec.build(
+          scoped -> new HostContext(scoped, secretSource, clock, timeout, initTimeout, log), standard);
+      log.write(Level.INFO, Map.of("logger", "init", "message", "authorizer ready", "provider",
+          instances.description()));
+      return new Authorizer(instances.description(), instances, access, role, log, null,
+          metrics.observing(instances.validator()));
     }
 
     /** An authorizer that denies everything because of a configuration error, which it logs once now. */
@@ -270,17 +316,17 @@ public final class Authorizer {
       line.put("variable", error.variable());
       log.write(Level.ERROR, line);
       String role = Configuration.of(environment).optional("IAM_ROLE_ARN").orElse("");
-      return new Authorizer(null, null, null, role, log, error);
+      Metrics metrics;
+      try {
+        metrics = Metrics.fromConfiguration(Configuration.of(environment), environment, metricsOut(), clock);
+      } catch (ConfigurationException e) {
+        metrics = Metrics.off();
+      }
+      return new Authorizer(null, null, null, role, log, error, metrics);
     }
 
-    private static String roleArn(Configuration config) {
-      String role = config.required("IAM_ROLE_ARN",
-          "the ARN of the IAM role HealthLake assumes for authorized requests (arn:aws:iam::<account>:role/<name>)");
-      if (!ROLE_ARN.matcher(role).matches()) {
-        throw new ConfigurationException(ROLE_VARIABLE,
-            "expects an IAM role ARN such as arn:aws:iam::111122223333:role/HealthLakeSmartRole, got '" + role + "'");
-      }
-      return role;
+    private PrintStream metricsOut() {
+      return metricsStream != null ? metricsStream : System.out;
     }
 
     private static Level logLevel(Configuration config) {

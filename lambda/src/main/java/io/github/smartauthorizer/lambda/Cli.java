@@ -17,10 +17,15 @@ import java.util.Map;
  * <pre>
  * java -jar smart-authorizer-lambda.jar invoke --event FILE|-      # one event; prints the response JSON
  * java -jar smart-authorizer-lambda.jar invoke --events FILE.jsonl # one event per line; one response per line
+ * java -jar smart-authorizer-lambda.jar check                      # what the Lambda would do at init
+ * java -jar smart-authorizer-lambda.jar smart-metadata --issuer URL [options]  # the data store's Metadata
  * </pre>
  *
- * <p>Responses go to standard output, logs to standard error. Exit code 0 when every event was authorized, 1 when any
- * was denied, 2 on a configuration or usage error (with a message naming the variable or argument).
+ * <p>Responses go to standard output, logs to standard error. {@code invoke} exits 0 when every event was authorized,
+ * 1 when any was denied, 2 on a configuration or usage error (with a message naming the variable or argument);
+ * {@code check} ({@link CheckCommand}) and {@code smart-metadata} ({@link SmartMetadataCommand}) exit 0 or 2. Metrics
+ * ({@link Metrics}) are off unless {@code AUTHORIZER_METRICS=on}, and then go to standard error, so that standard
+ * output keeps only responses.
  */
 public final class Cli {
   static final int AUTHORIZED = 0;
@@ -30,8 +35,10 @@ public final class Cli {
   private static final String USAGE = String.join(System.lineSeparator(),
       "usage: java -jar smart-authorizer-lambda.jar invoke --event FILE|-",
       "       java -jar smart-authorizer-lambda.jar invoke --events FILE.jsonl|-",
+      "       java -jar smart-authorizer-lambda.jar check",
+      "       java -jar smart-authorizer-lambda.jar smart-metadata --issuer URL [options] (--help for the options)",
       "Configuration comes from AUTHORIZER_* environment variables, as in Lambda (see README).",
-      "Exit codes: 0 all authorized, 1 any denied, 2 configuration or usage error.");
+      "Exit codes: 0 all authorized (invoke) or success, 1 any denied (invoke), 2 configuration or usage error.");
 
   private Cli() {}
 
@@ -42,6 +49,16 @@ public final class Cli {
   static int run(String[] args, Map<String, String> environment, InputStream stdin, PrintStream stdout,
       PrintStream stderr) {
     List<String> arguments = List.of(args);
+    if (!arguments.isEmpty() && arguments.get(0).equals(CheckCommand.NAME)) {
+      if (arguments.size() != 1) {
+        stderr.println(USAGE);
+        return CONFIGURATION_ERROR;
+      }
+      return CheckCommand.run(environment, stdout, stderr);
+    }
+    if (!arguments.isEmpty() && arguments.get(0).equals(SmartMetadataCommand.NAME)) {
+      return SmartMetadataCommand.run(arguments.subList(1, arguments.size()), stdout, stderr);
+    }
     if (arguments.size() != 3 || !arguments.get(0).equals("invoke")
         || !(arguments.get(1).equals("--event") || arguments.get(1).equals("--events"))) {
       stderr.println(USAGE);
@@ -51,7 +68,7 @@ public final class Cli {
     String source = arguments.get(2);
     Authorizer authorizer;
     try {
-      authorizer = Authorizer.builder().environment(environment).logStream(stderr).build();
+      authorizer = Authorizer.builder().environment(environment).logStream(stderr).metricsStream(stderr).build();
     } catch (ConfigurationException e) {
       stderr.println("configuration error: " + e.getMessage());
       return CONFIGURATION_ERROR;

@@ -13,9 +13,11 @@ import io.github.smartauthorizer.api.ReasonCode;
  * @param datastoreId the data store id, when known
  * @param tokenFingerprint a short hash of the token, when there was one
  * @param latencyNanos how long the decision took
+ * @param instance the provider instance that decided the token ({@code AUTHORIZER_PROVIDERS}), or {@code null} with
+ *     a single provider or when the token reached no instance
  */
 public record Decision(HealthLakeResponse response, ReasonCode reason, String detail, String operationName,
-    String datastoreId, String tokenFingerprint, long latencyNanos) {
+    String datastoreId, String tokenFingerprint, long latencyNanos, String instance) {
 
   /** Whether HealthLake is told to authorize the request. */
   public boolean authorized() {

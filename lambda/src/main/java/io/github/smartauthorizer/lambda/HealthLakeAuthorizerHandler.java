@@ -19,6 +19,7 @@ public final class HealthLakeAuthorizerHandler implements RequestStreamHandler {
   /** Called by the Lambda runtime: configures from the environment. */
   public HealthLakeAuthorizerHandler() {
     this(Authorizer.fromEnvironmentOrDenyAll());
+    SnapStartPriming.register(authorizer);
   }
 
   HealthLakeAuthorizerHandler(Authorizer authorizer) {

@@ -197,7 +197,7 @@ class AuthorizerTest {
 
   private static VerifiedToken acceptedToken() {
     return VerifiedToken.builder().issuer("https://idp.example.com").subject("s")
-        .times(new TokenTimes(1_700_000_000L, null, 1_700_003_600L)).scope("patient/*.rs").build();
+        .times(new TokenTimes(1_700_000_000L, null, 1_700_003_600L)).scope("user/*.rs").build();
   }
 
   @Test
@@ -285,7 +285,7 @@ class AuthorizerTest {
     AuthPayload payload = decision.response().authPayload();
     assertEquals(ENDPOINT, payload.aud());
     assertEquals(1_700_000_000L, payload.nbf(), "nbf falls back to iat");
-    assertEquals("patient/*.rs", payload.scope());
+    assertEquals("user/*.rs", payload.scope());
     assertEquals(ROLE, decision.response().iamRoleArn());
   }
 

@@ -49,7 +49,7 @@ class CliTest {
     server = new MockOAuth2Server();
     server.start(InetAddress.getLoopbackAddress(), 0);
     allowed = token(server, "patient-456", smartClaims());
-    allowedToo = token(server, "patient-789", Map.of("scope", "patient/Patient.r"));
+    allowedToo = token(server, "patient-789", Map.of("scope", "patient/Patient.r", "patient", "789"));
     denied = token(server, "patient-456", List.of(OTHER_ENDPOINT), smartClaims(), 3600);
   }
 

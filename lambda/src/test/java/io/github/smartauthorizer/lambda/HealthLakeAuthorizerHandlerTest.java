@@ -175,6 +175,7 @@ class HealthLakeAuthorizerHandlerTest {
   void scpArrayBecomesTheSpaceDelimitedScopeString() {
     Map<String, Object> claims = new HashMap<>();
     claims.put("scp", List.of("launch/patient", "patient/Observation.rs?category=laboratory", "patient/Patient.r"));
+    claims.put("patient", "456");
     String token = token(server, "okta-user", claims);
 
     byte[] bytes = invoke(event(token));

@@ -9,7 +9,9 @@ import io.github.smartauthorizer.api.TokenValidator;
  * {@code META-INF/services/io.github.smartauthorizer.api.spi.AuthorizerProvider}; it needs a public no-argument
  * constructor and should do nothing in it, because every provider on the class path is instantiated to read its name.
  *
- * <p>Two providers with the same name are a configuration error.
+ * <p>Two providers with the same name are a configuration error. One provider may serve several instances
+ * ({@code AUTHORIZER_PROVIDERS=staff:keycloak,partners:keycloak}); each instance's context then reads its own
+ * variables ({@link Configuration#scoped}), and {@link #route} says which tokens it is for.
  */
 public interface AuthorizerProvider {
 
@@ -36,5 +38,23 @@ public interface AuthorizerProvider {
    */
   default ClaimMapper createClaimMapper(ProviderContext context, ClaimMapper standard) {
     return standard;
+  }
+
+  /**
+   * Which tokens the validator built from this configuration is for, read from the same configuration. Called at init
+   * after {@link #createValidator}, only when the Lambda serves several provider instances
+   * ({@code AUTHORIZER_PROVIDERS}), to route each token by its unverified {@code iss} (or, for a token that is not a
+   * JWT, to the introspection instance) before it is validated. Must not do any I/O.
+   *
+   * <p>The default, {@link TokenRoute#UNKNOWN}, lets the provider serve as the only provider
+   * ({@code AUTHORIZER_PROVIDER}) but not as one of several: a provider that verifies the JWTs of one issuer returns
+   * {@link TokenRoute#jwtIssuer}, one that introspects returns {@link TokenRoute#introspection}.
+   *
+   * @param context the same context as for the validator
+   * @return the route, never {@code null}
+   * @throws ConfigurationException when a setting is missing or wrong
+   */
+  default TokenRoute route(ProviderContext context) {
+    return TokenRoute.UNKNOWN;
   }
 }

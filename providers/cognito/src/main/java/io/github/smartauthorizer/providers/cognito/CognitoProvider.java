@@ -5,6 +5,7 @@ import io.github.smartauthorizer.api.spi.AuthorizerProvider;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
 import io.github.smartauthorizer.api.spi.ProviderContext;
+import io.github.smartauthorizer.api.spi.TokenRoute;
 import io.github.smartauthorizer.providers.shared.JwksLocation;
 import io.github.smartauthorizer.providers.shared.JwtSettings;
 import io.github.smartauthorizer.providers.shared.JwtValidator;
@@ -69,6 +70,12 @@ public final class CognitoProvider implements AuthorizerProvider {
     JwtValidator validator = builder.build();
     validator.keys().prefetch();
     return validator;
+  }
+
+  /** JWTs of the user pool's issuer. */
+  @Override
+  public TokenRoute route(ProviderContext context) {
+    return TokenRoute.jwtIssuer(issuer(context.configuration()));
   }
 
   /**

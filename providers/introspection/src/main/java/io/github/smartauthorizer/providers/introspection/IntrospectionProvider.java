@@ -4,6 +4,7 @@ import io.github.smartauthorizer.api.TokenValidator;
 import io.github.smartauthorizer.api.spi.AuthorizerProvider;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ProviderContext;
+import io.github.smartauthorizer.api.spi.TokenRoute;
 import io.github.smartauthorizer.providers.shared.IntrospectionSettings;
 import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
 
@@ -31,5 +32,11 @@ public final class IntrospectionProvider implements AuthorizerProvider {
         config.optional("ISSUER").orElse(null)).build();
     validator.prime(context.initTimeout());
     return validator;
+  }
+
+  /** Opaque tokens, and JWTs of {@code AUTHORIZER_ISSUER} when it is set. */
+  @Override
+  public TokenRoute route(ProviderContext context) {
+    return TokenRoute.introspection(context.configuration().optional("ISSUER").orElse(null));
   }
 }

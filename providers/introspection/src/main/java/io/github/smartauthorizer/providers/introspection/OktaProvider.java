@@ -5,6 +5,7 @@ import io.github.smartauthorizer.api.spi.AuthorizerProvider;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
 import io.github.smartauthorizer.api.spi.ProviderContext;
+import io.github.smartauthorizer.api.spi.TokenRoute;
 import io.github.smartauthorizer.providers.shared.IntrospectionSettings;
 import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
 import java.net.URI;
@@ -41,6 +42,13 @@ public final class OktaProvider implements AuthorizerProvider {
         IntrospectionSettings.configure(context, endpoint, config.required("ISSUER", "")).build();
     validator.prime(context.initTimeout());
     return validator;
+  }
+
+  /** Opaque tokens, and JWTs (custom authorization servers issue JWTs) of {@code AUTHORIZER_ISSUER}. */
+  @Override
+  public TokenRoute route(ProviderContext context) {
+    return TokenRoute.introspection(context.configuration().required("ISSUER",
+        "the Okta authorization server, e.g. https://example.okta.com/oauth2/default"));
   }
 
   /** Okta's introspection endpoint for an authorization server. */

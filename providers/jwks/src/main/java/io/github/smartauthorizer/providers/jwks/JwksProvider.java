@@ -4,6 +4,7 @@ import io.github.smartauthorizer.api.TokenValidator;
 import io.github.smartauthorizer.api.spi.AuthorizerProvider;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ProviderContext;
+import io.github.smartauthorizer.api.spi.TokenRoute;
 import io.github.smartauthorizer.providers.shared.JwtSettings;
 import io.github.smartauthorizer.providers.shared.JwtValidator;
 
@@ -29,5 +30,11 @@ public final class JwksProvider implements AuthorizerProvider {
     JwtValidator validator = JwtSettings.configure(context, issuer, JwtSettings.location(config, issuer)).build();
     validator.keys().prefetch();
     return validator;
+  }
+
+  /** JWTs of {@code AUTHORIZER_ISSUER}. */
+  @Override
+  public TokenRoute route(ProviderContext context) {
+    return TokenRoute.jwtIssuer(JwtSettings.issuer(context.configuration()));
   }
 }

@@ -8,6 +8,7 @@ import io.github.smartauthorizer.api.spi.AuthorizerProvider;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
 import io.github.smartauthorizer.api.spi.ProviderContext;
+import io.github.smartauthorizer.api.spi.TokenRoute;
 import io.github.smartauthorizer.providers.shared.IntrospectionSettings;
 import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
 import io.github.smartauthorizer.providers.shared.JwksLocation;
@@ -81,7 +82,9 @@ public final class KeycloakProvider implements AuthorizerProvider {
           .audiences(List.of())
           .customizer(rules);
       rules.checks().forEach(builder::addCheck);
-      return withAudienceHint(builder.build());
+      IntrospectionValidator validator = builder.build();
+      validator.prime(context.initTimeout());
+      return withAudienceHint(validator);
     }
     JwtValidator.Builder builder = JwtSettings.configure(context, issuer, JwksLocation.fixed(certsUri(config, issuer)))
         // Not skipped but moved: the rules check the audience after the payload typ, so that a Keycloak ID token
@@ -92,6 +95,15 @@ public final class KeycloakProvider implements AuthorizerProvider {
     JwtValidator validator = builder.build();
     validator.keys().prefetch();
     return validator;
+  }
+
+  /**
+   * JWTs of the realm issuer, in both modes: Keycloak's access tokens are always JWTs (also the lightweight ones), so
+   * even an introspecting instance has no claim on opaque tokens.
+   */
+  @Override
+  public TokenRoute route(ProviderContext context) {
+    return TokenRoute.jwtIssuer(issuer(context.configuration()));
   }
 
   /**

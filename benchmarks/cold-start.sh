@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The cold-start harness (docs/performance.md): fresh JVMs on the deployment jar, each configured for one provider
+# against a loopback issuer, timed to their first response, beside a bare JVM start measured in the same run; then
+# the same under other JVM options, AppCDS, and what SnapStart priming buys the first decision.
+#
+# Builds nothing. First:  ./mvnw -q -B install -DskipTests
+# Usage:  benchmarks/cold-start.sh [--runs N] [--providers jwks,introspection,...] [--java /path/to/bin/java]
+#                                  [--quick] [--check]
+# JAVA selects the JVM that runs the harness itself (default: java on the PATH); --java the one measured.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BENCH_JAR=benchmarks/target/benchmarks.jar
+if [[ ! -f "$BENCH_JAR" || ! -f lambda/target/smart-authorizer-lambda.jar ]]; then
+  echo "missing $BENCH_JAR or lambda/target/smart-authorizer-lambda.jar: run ./mvnw -q -B install -DskipTests" >&2
+  exit 2
+fi
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+exec "${JAVA:-java}" -cp "$BENCH_JAR" io.github.smartauthorizer.benchmarks.ColdStart "$@"

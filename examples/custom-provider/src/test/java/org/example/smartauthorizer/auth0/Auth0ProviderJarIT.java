@@ -1,0 +1,126 @@
+package org.example.smartauthorizer.auth0;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built provider jar next to the built deployment jar on one class path, as a Lambda layer puts it beside the
+ * function ({@code /opt/java/lib}): {@code AUTHORIZER_PROVIDER=auth0} selects it and the deployment jar's command-line
+ * tool decides Auth0 tokens with it, in a fresh JVM.
+ */
+class Auth0ProviderJarIT {
+  static final String ROLE = "arn:aws:iam::111122223333:role/HealthLakeSmart";
+  static final String CLI = "io.github.smartauthorizer.lambda.Cli";
+
+  @TempDir
+  Path dir;
+
+  private TestTenant tenant;
+
+  @BeforeEach
+  void startTenant() throws Exception {
+    tenant = new TestTenant();
+  }
+
+  @AfterEach
+  void stopTenant() {
+    tenant.close();
+  }
+
+  record Result(int exit, String stdout, String stderr) {}
+
+  private Result run(List<String> classPath, String... args) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-cp", String.join(File.pathSeparator, classPath), CLI));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(k -> k.startsWith("AUTHORIZER_") || k.startsWith("AWS_"));
+    builder.environment().putAll(Map.of(
+        "AUTHORIZER_PROVIDER", "auth0",
+        "AUTHORIZER_ISSUER", tenant.issuer(),
+        "AUTHORIZER_PATIENT_CLAIM", "launch_response_patient",
+        "AUTHORIZER_IAM_ROLE_ARN", ROLE));
+    Path out = dir.resolve("stdout.txt");
+    Path err = dir.resolve("stderr.txt");
+    Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the tool did not finish in 60 s");
+    }
+    return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private static String lambdaJar() {
+    String jar = System.getProperty("smartauthorizer.lambdaJar");
+    assertTrue(jar != null && Files.isRegularFile(Path.of(jar)), "the deployment jar: " + jar);
+    return jar;
+  }
+
+  private static String providerJar() {
+    String jar = System.getProperty("smartauthorizer.providerJar");
+    assertTrue(jar != null && Files.isRegularFile(Path.of(jar)), "this module's jar: " + jar);
+    return jar;
+  }
+
+  @Test
+  void theDeploymentJarDecidesAuth0TokensWithTheProviderFromItsOwnJar() throws Exception {
+    Map<String, Object> idToken = tenant.claims();
+    idToken.put("aud", "smart-app-client");
+    Map<String, Object> machine = tenant.claims();
+    machine.remove("scope");
+    machine.put("sub", "smart-backend@clients");
+    machine.put("permissions", List.of("system/Patient.rs"));
+    Path events = Files.writeString(dir.resolve("events.jsonl"), TestTenant.event(tenant.token(tenant.claims()))
+        + "\n" + TestTenant.event(tenant.token(idToken)) + "\n" + TestTenant.event(tenant.token(machine)) + "\n");
+
+    Result result = run(List.of(lambdaJar(), providerJar()), "invoke", "--events", events.toString());
+
+    List<String> lines = result.stdout().strip().lines().toList();
+    assertEquals(3, lines.size(), result.stderr());
+    assertTrue(lines.get(0).contains("\"isAuthorized\":true"), result.stderr());
+    assertTrue(lines.get(0).contains("\"iss\":\"" + tenant.issuer() + "\""), lines.get(0));
+    assertTrue(lines.get(0).contains("\"scope\":\"openid fhirUser launch/patient patient/Observation.rs\""),
+        lines.get(0));
+    assertTrue(lines.get(0).contains("\"fhirUser\":\"Patient/456\""), lines.get(0));
+    assertTrue(lines.get(0).contains("\"patient\":\"456\""), lines.get(0));
+    assertTrue(lines.get(0).contains("\"iamRoleARN\":\"" + ROLE + "\""), lines.get(0));
+    assertTrue(lines.get(1).contains("\"isAuthorized\":false"), lines.get(1));
+    assertTrue(lines.get(2).contains("\"scope\":\"system/Patient.rs\""), lines.get(2));
+    assertTrue(result.stderr().contains("\"provider\":\"auth0\""), result.stderr());
+    assertTrue(result.stderr().contains("\"reason\":\"INVALID_AUDIENCE\""), result.stderr());
+    assertEquals(1, result.exit(), "one event was denied");
+  }
+
+  @Test
+  void checkReportsTheCustomProvider() throws Exception {
+    Result result = run(List.of(lambdaJar(), providerJar()), "check");
+
+    assertEquals(0, result.exit(), result.stdout() + result.stderr());
+    assertTrue(result.stdout().contains("provider:     auth0"), result.stdout());
+    assertTrue(result.stdout().contains(Auth0Validator.class.getName()), result.stdout());
+  }
+
+  @Test
+  void withoutTheProviderJarTheNameIsAConfigurationError() throws Exception {
+    Result result = run(List.of(lambdaJar()), "check");
+
+    assertEquals(2, result.exit());
+    assertTrue(result.stderr().contains("AUTHORIZER_PROVIDER expects one of the providers found on the class path"),
+        result.stderr());
+    assertTrue(result.stderr().contains("'auth0'"), result.stderr());
+  }
+}

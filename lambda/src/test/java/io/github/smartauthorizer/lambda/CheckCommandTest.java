@@ -1,0 +1,175 @@
+package io.github.smartauthorizer.lambda;
+
+import static io.github.smartauthorizer.lambda.LambdaFixtures.ROLE;
+import static io.github.smartauthorizer.lambda.LambdaFixtures.env;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code check}: the Lambda's init, run from the command line, reported; exit 0, or 2 with what to fix. */
+class CheckCommandTest {
+  private static final String SECRET_ID = "smart-authorizer/introspection";
+  private static final String CLIENT_SECRET = "s3cr3t-value-never-printed";
+
+  private static MockOAuth2Server server;
+
+  private final LambdaFixtures.CapturedStream stdout = new LambdaFixtures.CapturedStream();
+  private final LambdaFixtures.CapturedStream stderr = new LambdaFixtures.CapturedStream();
+
+  @BeforeAll
+  static void startIssuer() {
+    server = new MockOAuth2Server();
+    server.start(InetAddress.getLoopbackAddress(), 0);
+  }
+
+  @AfterAll
+  static void stopIssuer() {
+    server.shutdown();
+  }
+
+  private int check(Map<String, String> environment) {
+    return Cli.run(new String[] {"check"}, environment, InputStream.nullInputStream(), stdout.stream, stderr.stream);
+  }
+
+  @Test
+  void aWorkingJwksConfigurationReportsTheProviderTheKeysAndOk() {
+    int exit = check(env(server));
+
+    assertEquals(0, exit, stderr.text());
+    String out = stdout.text();
+    assertTrue(out.contains("provider:     jwks"), out);
+    assertTrue(out.contains("iamRoleARN:   " + ROLE), out);
+    assertTrue(out.contains("AUTHORIZER_ISSUER=" + LambdaFixtures.issuer(server)), out);
+    assertTrue(out.matches("(?s).*keys:\\s+[1-9]\\d* verification keys? cached after 1 fetch\\R.*"), out);
+    assertTrue(out.contains("secrets read: none"), out);
+    assertTrue(out.contains("metrics:      CloudWatch EMF lines in namespace SmartAuthorizer (in Lambda;"), out);
+    assertTrue(out.contains("result:       OK"), out);
+    assertTrue(stderr.text().contains("\"message\":\"authorizer ready\""), "init logs go to stderr: " + stderr.text());
+  }
+
+  @Test
+  void aConfigurationErrorExitsTwoNamingTheVariable() {
+    Map<String, String> environment = new HashMap<>(env(server));
+    environment.remove("AUTHORIZER_ISSUER");
+
+    assertEquals(2, check(environment));
+    assertTrue(stderr.text().contains("check failed: configuration error: AUTHORIZER_ISSUER is required"),
+        stderr.text());
+    assertTrue(stderr.text().contains("CONFIGURATION_ERROR"), stderr.text());
+    assertEquals("", stdout.text());
+  }
+
+  @Test
+  void keysThatCannotBeFetchedExitTwo() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    Map<String, String> environment = env(server, "AUTHORIZER_JWKS_URI", "http://127.0.0.1:" + closedPort + "/jwks",
+        "AUTHORIZER_INIT_TIMEOUT_MS", "500");
+
+    assertEquals(2, check(environment));
+    assertTrue(stdout.text().contains("0 verification keys"), stdout.text());
+    assertTrue(stderr.text().contains("check failed: no verification key could be fetched"), stderr.text());
+    assertTrue(stderr.text().contains("IDP_UNAVAILABLE"), stderr.text());
+    assertFalse(stdout.text().contains("result:"), stdout.text());
+  }
+
+  @Test
+  void plainCredentialsAreNeverPrinted() {
+    Map<String, String> environment = new HashMap<>(Map.of(
+        "AUTHORIZER_PROVIDER", "introspection",
+        "AUTHORIZER_INTROSPECTION_URL", LambdaFixtures.issuer(server) + "/introspect",
+        "AUTHORIZER_CLIENT_ID", "backend",
+        "AUTHORIZER_CLIENT_SECRET", CLIENT_SECRET,
+        "AUTHORIZER_IAM_ROLE_ARN", ROLE));
+
+    assertEquals(0, check(environment), stderr.text());
+
+    assertTrue(stdout.text().contains("provider:     introspection"), stdout.text());
+    assertTrue(stdout.text().contains("AUTHORIZER_CLIENT_SECRET=(set, not shown)"), stdout.text());
+    assertTrue(stdout.text().contains("AUTHORIZER_CLIENT_ID=backend"), stdout.text());
+    assertTrue(stdout.text().contains("introspected"), stdout.text());
+    assertFalse(stdout.text().contains(CLIENT_SECRET));
+    assertFalse(stderr.text().contains(CLIENT_SECRET));
+  }
+
+  @Test
+  void aSecretReadFromSecretsManagerIsNamedWithoutItsValue() throws Exception {
+    try (SecretsManagerLoopback loopback = new SecretsManagerLoopback()) {
+      loopback.putSecret(SECRET_ID, "{\"client_id\":\"backend\",\"client_secret\":\"" + CLIENT_SECRET + "\"}");
+      Map<String, String> environment = Map.of(
+          "AUTHORIZER_PROVIDER", "introspection",
+          "AUTHORIZER_INTROSPECTION_URL", LambdaFixtures.issuer(server) + "/introspect",
+          "AUTHORIZER_CLIENT_SECRET_ID", SECRET_ID,
+          "AUTHORIZER_IAM_ROLE_ARN", ROLE);
+
+      int exit = withSdkProperties(loopback, () -> check(environment));
+
+      assertEquals(0, exit, stderr.text());
+      assertTrue(stdout.text().contains("secrets read: " + SECRET_ID + " (values not shown)"), stdout.text());
+      assertFalse(stdout.text().contains(CLIENT_SECRET));
+      assertFalse(stderr.text().contains(CLIENT_SECRET));
+    }
+  }
+
+  @Test
+  void aSecretThatCannotBeReadExitsTwo() throws Exception {
+    try (SecretsManagerLoopback loopback = new SecretsManagerLoopback()) {
+      Map<String, String> environment = Map.of(
+          "AUTHORIZER_PROVIDER", "introspection",
+          "AUTHORIZER_INTROSPECTION_URL", LambdaFixtures.issuer(server) + "/introspect",
+          "AUTHORIZER_CLIENT_SECRET_ID", "no-such-secret",
+          "AUTHORIZER_IAM_ROLE_ARN", ROLE);
+
+      assertEquals(2, withSdkProperties(loopback, () -> check(environment)));
+      assertTrue(stderr.text().contains("AUTHORIZER_CLIENT_SECRET_ID"), stderr.text());
+    }
+  }
+
+  @Test
+  void metricsSwitchedOffAreReportedSo() {
+    assertEquals(0, check(env(server, "AUTHORIZER_METRICS", "off")), stderr.text());
+    assertTrue(stdout.text().contains("metrics:      off (AUTHORIZER_METRICS=off)"), stdout.text());
+  }
+
+  @Test
+  void checkTakesNoArguments() {
+    assertEquals(2, Cli.run(new String[] {"check", "--verbose"}, env(server), InputStream.nullInputStream(),
+        stdout.stream, stderr.stream));
+    assertTrue(stderr.text().contains("usage:"), stderr.text());
+  }
+
+  /** Runs {@code action} with the SDK's system-property forms of region, credentials and endpoint set. */
+  private static int withSdkProperties(SecretsManagerLoopback loopback, java.util.function.IntSupplier action) {
+    Map<String, String> properties = Map.of(
+        "aws.region", "us-east-1",
+        "aws.accessKeyId", "test",
+        "aws.secretAccessKey", "test",
+        "aws.endpointUrlSecretsManager", loopback.uri().toString());
+    Map<String, String> previous = new HashMap<>();
+    properties.forEach((key, value) -> previous.put(key, System.setProperty(key, value)));
+    try {
+      return action.getAsInt();
+    } finally {
+      previous.forEach((key, value) -> {
+        if (value == null) {
+          System.clearProperty(key);
+        } else {
+          System.setProperty(key, value);
+        }
+      });
+    }
+  }
+}
