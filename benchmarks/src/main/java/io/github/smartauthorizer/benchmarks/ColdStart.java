@@ -190,7 +190,8 @@ public final class ColdStart {
     System.out.println("| | first response (ms) | exit (ms) | first / bare JVM | classes loaded |");
     System.out.println("|---|---:|---:|---:|---:|");
     System.out.printf(Locale.ROOT, "| without the archive | %s | %s | %.1f | %s |%n", without.get(0), without.get(1),
-        without.get(0).median() / bare.median(), classesLoaded("jwks-again", command(LAMBDA_OPTIONS, invokeArguments(event)), env));
+        without.get(0).median() / bare.median(),
+        classesLoaded("jwks-again", command(LAMBDA_OPTIONS, invokeArguments(event)), env));
     System.out.printf(Locale.ROOT, "| -XX:SharedArchiveFile | %s | %s | %.1f | %s |%n", with.get(0), with.get(1),
         with.get(0).median() / bare.median(), classesLoaded("jwks-appcds", command, env));
     System.out.printf(Locale.ROOT, "%nAppCDS gain on the first response: %.0f ms (%.0f%%)%n",

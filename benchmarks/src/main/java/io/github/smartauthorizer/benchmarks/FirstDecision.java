@@ -14,7 +14,9 @@ import java.util.Locale;
  * {@link SnapStartPriming} hooks run as Lambda runs them around a snapshot, and then the first and the second
  * decision of the event are timed. Prints one JSON line.
  *
- * <pre>java [JVM options] -cp benchmarks.jar io.github.smartauthorizer.benchmarks.FirstDecision EVENT_FILE [primed]</pre>
+ * <pre>
+ * java [JVM options] -cp benchmarks.jar io.github.smartauthorizer.benchmarks.FirstDecision EVENT_FILE [primed]
+ * </pre>
  */
 public final class FirstDecision {
   private FirstDecision() {}

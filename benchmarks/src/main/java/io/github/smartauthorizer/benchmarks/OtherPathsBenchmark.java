@@ -3,6 +3,8 @@ package io.github.smartauthorizer.benchmarks;
 import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.lambda.Authorizer;
 import io.github.smartauthorizer.lambda.Decision;
+import io.github.smartauthorizer.providers.shared.TestTokens;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,8 +47,8 @@ public class OtherPathsBenchmark {
         "AUTHORIZER_INTROSPECTION_CACHE_SECONDS", "3600");
     opaqueEvent = LoopbackIssuer.event(issuer.opaqueToken(24 * 3600));
     garbageEvent = LoopbackIssuer.event("this-is-not-a-token");
-    unknownKidEvent = LoopbackIssuer.event(io.github.smartauthorizer.providers.shared.TestTokens.rs256("rotated-away")
-        .sign(issuer.claims(issuer.issuer(), java.util.List.of(LoopbackIssuer.ENDPOINT), 24 * 3600)));
+    unknownKidEvent = LoopbackIssuer.event(TestTokens.rs256("rotated-away")
+        .sign(issuer.claims(issuer.issuer(), List.of(LoopbackIssuer.ENDPOINT), 24 * 3600)));
     long calls = issuer.requests("/introspect");
     expect(introspection.decide(opaqueEvent), null);
     expect(introspection.decide(opaqueEvent), null);

@@ -11,12 +11,14 @@ import io.github.smartauthorizer.providers.introspection.IntrospectionProvider;
 import io.github.smartauthorizer.providers.jwks.JwksProvider;
 import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
 import io.github.smartauthorizer.providers.shared.JwtValidator;
+import io.github.smartauthorizer.providers.shared.TestKeys;
 import io.github.smartauthorizer.providers.shared.TestTokens;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -24,18 +26,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * The memory soak run: a million decisions (by default) through {@link Authorizer#decide} and the response JSON (the
- * handler minus the log line), mixing valid RS256 and ES256
- * tokens, invalid ones (not a JWT, expired, tampered, another audience), tokens of unknown {@code kid}s and, through a
- * second authorizer of provider {@code introspection}, opaque tokens from a pool three times the size of its result
- * cache. At every checkpoint: the heap after a full GC, the
- * key cache and the introspection cache against their limits, the JWKS fetches and introspection calls, and the
- * process's RSS. Exits 1 when a cache exceeds its limit, an outcome is not the expected one, or the heap after GC at the
- * end is more than 1.5 times (plus 8 MB) that at the first checkpoint.
+ * handler minus the log line), mixing valid RS256 and ES256 tokens, invalid ones (not a JWT, expired, tampered, another
+ * audience), tokens of unknown {@code kid}s and, through a second authorizer of provider {@code introspection}, opaque tokens from a pool three times the size of its result
+ * cache. At every checkpoint: the heap after a full GC, the key cache and the introspection cache against their limits,
+ * the JWKS fetches and introspection calls, and the process's RSS. Exits 1 when a cache exceeds its limit, an outcome
+ * is not the expected one, or the heap after GC at the end is more than 1.5 times (plus 8 MB) that at the first
+ * checkpoint.
  *
- * <pre>java -Xmx256m -XX:+UseSerialGC -cp benchmarks/target/benchmarks.jar io.github.smartauthorizer.benchmarks.Soak [decisions]</pre>
+ * <pre>
+ * java -Xmx256m -XX:+UseSerialGC -cp benchmarks/target/benchmarks.jar \
+ *     io.github.smartauthorizer.benchmarks.Soak [decisions]
+ * </pre>
  */
 public final class Soak {
   static final int INTROSPECTION_CACHE_MAX_ENTRIES = 1_000;
@@ -86,7 +91,8 @@ public final class Soak {
       Map<String, String> introspectionEnv = new HashMap<>(issuer.environment("introspection"));
       introspectionEnv.put("AUTHORIZER_METRICS", "on");
       introspectionEnv.put("AUTHORIZER_INTROSPECTION_CACHE_SECONDS", "3600");
-      introspectionEnv.put("AUTHORIZER_INTROSPECTION_CACHE_MAX_ENTRIES", String.valueOf(INTROSPECTION_CACHE_MAX_ENTRIES));
+      introspectionEnv.put("AUTHORIZER_INTROSPECTION_CACHE_MAX_ENTRIES",
+          String.valueOf(INTROSPECTION_CACHE_MAX_ENTRIES));
       Authorizer introspection = Authorizer.builder().environment(introspectionEnv)
           .providers(List.of(introspectionProvider)).logStream(Sinks.NULL).metricsStream(Sinks.NULL).build();
       JwtValidator jwtValidator = (JwtValidator) jwksProvider.validator;
@@ -156,7 +162,7 @@ public final class Soak {
     kinds.add(new Kind("other audience", pool(20, () -> issuer.token("RS256",
         issuer.claims(issuer.issuer(), List.of("https://elsewhere.example/"), day))), ReasonCode.INVALID_AUDIENCE, 5,
         false));
-    java.security.KeyPair rotated = io.github.smartauthorizer.providers.shared.TestKeys.rsa();
+    KeyPair rotated = TestKeys.rsa();
     kinds.add(new Kind("unknown kid", pool(50, () -> TestTokens.rs256("unknown-" + System.nanoTime(), rotated)
         .sign(issuer.claims(issuer.issuer(), List.of(LoopbackIssuer.ENDPOINT), day))), ReasonCode.UNKNOWN_KID, 15,
         false));
@@ -171,7 +177,7 @@ public final class Soak {
     return String.join(".", parts);
   }
 
-  private static List<byte[]> pool(int size, java.util.function.Supplier<String> tokens) {
+  private static List<byte[]> pool(int size, Supplier<String> tokens) {
     List<byte[]> events = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       events.add(LoopbackIssuer.event(tokens.get()));

@@ -6,9 +6,10 @@ import java.util.Map;
 /**
  * Writes small JSON documents (responses, log and metric lines) from maps, in member order, without reflection and
  * without an intermediate buffer: one {@link StringBuilder} per document, which matters on the per-decision path
- * (docs/performance.md). The output is byte for byte what moshi's {@code JsonWriter} writes: strings escaped as RFC 8259
- * requires plus U+2028 and U+2029, control characters as {@code \b \t \n \f \r} or lower-case {@code \}{@code uXXXX},
- * integers as such, other numbers by their {@code toString()} (non-finite ones refused), a lone surrogate as {@code ?}.
+ * (docs/performance.md). The output is byte for byte what moshi's {@code JsonWriter} writes: strings escaped as
+ * RFC 8259 requires plus U+2028 and U+2029, control characters as {@code \b \t \n \f \r} or lower-case
+ * {@code \}{@code uXXXX}, integers as such, other numbers by their {@code toString()} (non-finite ones refused), a lone
+ * surrogate as {@code ?}.
  */
 final class JsonText {
   private static final char[] HEX = "0123456789abcdef".toCharArray();

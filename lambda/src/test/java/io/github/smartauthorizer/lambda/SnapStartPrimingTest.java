@@ -45,7 +45,8 @@ class SnapStartPrimingTest {
     try (CountingEndpoint jwks = CountingEndpoint.jwks(server.jwksUrl(LambdaFixtures.ISSUER_ID).uri())) {
       LambdaFixtures.CapturedStream log = new LambdaFixtures.CapturedStream();
       Authorizer authorizer = Authorizer.builder()
-          .environment(env(server, "AUTHORIZER_JWKS_URI", jwks.uri().toString(), "AUTHORIZER_ALGORITHMS", "RS256,ES256"))
+          .environment(env(server, "AUTHORIZER_JWKS_URI", jwks.uri().toString(),
+              "AUTHORIZER_ALGORITHMS", "RS256,ES256"))
           .logStream(log.stream).build();
       assertEquals(1, jwks.requests(), "init prefetches the keys");
       String valid = token(server, "patient-456", smartClaims());
