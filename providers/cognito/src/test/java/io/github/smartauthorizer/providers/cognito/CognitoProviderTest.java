@@ -1,5 +1,6 @@
 package io.github.smartauthorizer.providers.cognito;
 
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import static io.github.smartauthorizer.providers.cognito.CognitoTokens.APP_CLIENT;
 import static io.github.smartauthorizer.providers.cognito.CognitoTokens.ISSUER;
 import static io.github.smartauthorizer.providers.cognito.CognitoTokens.M2M_CLIENT;

@@ -1,5 +1,6 @@
 package io.github.smartauthorizer.providers.keycloak;
 
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

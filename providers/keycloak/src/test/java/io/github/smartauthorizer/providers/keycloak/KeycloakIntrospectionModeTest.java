@@ -1,5 +1,6 @@
 package io.github.smartauthorizer.providers.keycloak;
 
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakProviderTest.accepted;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakProviderTest.reason;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakProviderTest.rejection;

@@ -1,5 +1,6 @@
 package io.github.smartauthorizer.providers.keycloak;
 
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakTokens.BACKEND;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakTokens.KID;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakTokens.REALM;

@@ -1,9 +1,8 @@
-package io.github.smartauthorizer.providers.keycloak;
+package io.github.smartauthorizer.providers.shared;
 
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ProviderContext;
 import io.github.smartauthorizer.api.spi.SecretSource;
-import io.github.smartauthorizer.providers.shared.RecordingLogger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -11,20 +10,21 @@ import java.util.Map;
 /**
  * What a host hands a provider, built from a map of variables, for tests: 500 ms per remote call, 2 s at init, and one
  * {@link RecordingLogger} for every logger name (keeps test output quiet and lets tests assert what was logged).
+ * Shared through this module's test-jar by the provider modules' tests.
  */
-record TestProviderContext(Configuration configuration, SecretSource secrets, Clock clock, Duration remoteCallTimeout,
-    Duration initTimeout, RecordingLogger log) implements ProviderContext {
+public record TestProviderContext(Configuration configuration, SecretSource secrets, Clock clock,
+    Duration remoteCallTimeout, Duration initTimeout, RecordingLogger log) implements ProviderContext {
 
-  static final Duration REMOTE_CALL_TIMEOUT = Duration.ofMillis(500);
-  static final Duration INIT_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration REMOTE_CALL_TIMEOUT = Duration.ofMillis(500);
+  public static final Duration INIT_TIMEOUT = Duration.ofSeconds(2);
 
-  static TestProviderContext of(Map<String, String> variables, SecretSource secrets, Clock clock) {
+  public static TestProviderContext of(Map<String, String> variables, SecretSource secrets, Clock clock) {
     return new TestProviderContext(Configuration.of(variables), secrets, clock, REMOTE_CALL_TIMEOUT, INIT_TIMEOUT,
         new RecordingLogger("test"));
   }
 
   /** A context without secrets. */
-  static TestProviderContext of(Map<String, String> variables, Clock clock) {
+  public static TestProviderContext of(Map<String, String> variables, Clock clock) {
     return of(variables, SecretSource.none(), clock);
   }
 
