@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,11 +38,23 @@ class ColdStartHarnessIT {
   }
 
   @Test
-  void theDeploymentJarHoldsNeitherJavaJwtNorJackson() throws Exception {
+  void theDeploymentJarHoldsNeitherJavaJwtNorJacksonNorMoshi() throws Exception {
     try (ZipFile jar = new ZipFile(DEPLOYMENT_JAR.toFile())) {
       assertFalse(jar.stream().anyMatch(e -> e.getName().startsWith("com/auth0/")
-          || e.getName().startsWith("com/fasterxml/jackson/")));
+          || e.getName().startsWith("com/fasterxml/jackson/") || e.getName().startsWith("com/squareup/moshi/")));
       assertTrue(jar.getEntry("org/crac/Core.class") != null, "the CRaC hooks' API is in the jar");
+    }
+  }
+
+  @Test
+  void theDeploymentJarCarriesTheKotlinStandardLibraryOkHttpIsBuiltAgainst() throws Exception {
+    // OkHttp 5 and okio 3 are compiled against Kotlin 2.1; an older standard library chosen by dependency mediation
+    // (test dependencies bring 1.9) could fail at run time on a path the tests never take.
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {DEPLOYMENT_JAR.toUri().toURL()}, null)) {
+      Class<?> version = loader.loadClass("kotlin.KotlinVersion");
+      Object current = version.getField("CURRENT").get(null);
+      boolean atLeast21 = (Boolean) version.getMethod("isAtLeast", int.class, int.class).invoke(current, 2, 1);
+      assertTrue(atLeast21, "Kotlin standard library " + current);
     }
   }
 }

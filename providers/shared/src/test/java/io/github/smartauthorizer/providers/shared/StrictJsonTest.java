@@ -263,4 +263,21 @@ class StrictJsonTest {
         () -> parse("{\"secret-member\":\"secret-value\",\"secret-member\":1}"));
     assertTrue(!e.getMessage().contains("secret"), e.getMessage());
   }
+
+  @Test
+  void numbersWhoseExponentOrScaleOverflowAreRefusedNotThrown() {
+    assertRejected("{\"a\":1e2147483648}");
+    assertRejected("{\"a\":1e-2147483649}");
+    assertRejected("{\"a\":1e99999999999}");
+    assertRejected("{\"a\":10e-2147483648}");
+    assertRejected("{\"alg\":\"RS256\",\"x\":1e2147483648}");
+  }
+
+  @Test
+  void theDepthLimitACallerMayAskForIsBounded() throws Exception {
+    byte[] json = "{}".getBytes(StandardCharsets.UTF_8);
+    assertEquals(0, StrictJson.parseObject(json, StrictJson.MAX_DEPTH_LIMIT).size());
+    assertThrows(IllegalArgumentException.class, () -> StrictJson.parseObject(json, StrictJson.MAX_DEPTH_LIMIT + 1));
+    assertThrows(IllegalArgumentException.class, () -> StrictJson.parseObject(json, 0));
+  }
 }
