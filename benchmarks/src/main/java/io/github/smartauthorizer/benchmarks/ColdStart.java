@@ -160,14 +160,17 @@ public final class ColdStart {
       List<List<String>> variants = List.of(List.of(),
           List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"),
           List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:off"),
-          LAMBDA_OPTIONS);
+          LAMBDA_OPTIONS,
+          // the init warm-up threads (lambda InitWarmup) off: what they buy
+          List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+              "-Dsmartauthorizer.initWarmup=off"));
       for (List<String> variant : variants) {
         List<Stats> stats = measure(command(variant, invokeArguments(event)), jwks);
         System.out.printf(Locale.ROOT, "| %s | %s | %s | %.1f |%n", variant.isEmpty() ? "(none: JVM defaults)"
             : String.join(" ", variant), stats.get(0), stats.get(1), stats.get(0).median() / bare.median());
       }
       appCds(jwks, event, bare);
-      priming(issuer);
+      priming(issuer, providers);
     }
     return ok;
   }
@@ -197,10 +200,59 @@ public final class ColdStart {
     System.out.printf(Locale.ROOT, "%nAppCDS gain on the first response: %.0f ms (%.0f%%)%n",
         without.get(0).median() - with.get(0).median(),
         100 * (without.get(0).median() - with.get(0).median()) / without.get(0).median());
+    if (featureVersion() >= 25) {
+      aotCache(env, event, bare, without.get(0));
+    }
+  }
+
+  /**
+   * JDK 25's ahead-of-time cache (JEP 483, 514, 515): classes loaded and linked, and method profiles, recorded in one
+   * training run ({@code -XX:AOTCacheOutput}) and used by the next ({@code -XX:AOTCache}).
+   */
+  private void aotCache(Map<String, String> env, Path event, Stats bare, Stats without)
+      throws IOException, InterruptedException {
+    Path cache = work.resolve("smart-authorizer-jwks.aot");
+    Files.deleteIfExists(cache);
+    // -Xshare:auto is refused beside the AOT cache options (the cache replaces the CDS archive).
+    List<String> options = LAMBDA_OPTIONS.stream().filter(o -> !o.startsWith("-Xshare")).toList();
+    List<String> train = new ArrayList<>(options);
+    train.add("-XX:AOTCacheOutput=" + cache);
+    Run training = once(command(train, invokeArguments(event)), env);
+    if (training.exitCode() != 0 || !Files.exists(cache)) {
+      System.out.printf(Locale.ROOT, "%nAOT cache: the training run failed (exit %d); see %s%n", training.exitCode(),
+          work.resolve("last-stderr.log"));
+      return;
+    }
+    List<String> use = new ArrayList<>(options);
+    use.add("-XX:AOTCache=" + cache);
+    List<String> command = command(use, invokeArguments(event));
+    List<Stats> with = measure(command, env);
+    if (lastFirstLine == null || !lastFirstLine.contains("\"isAuthorized\":true")) {
+      System.out.printf(Locale.ROOT, "%nAOT cache: the runs with the cache did not authorize: %s%n", lastFirstLine);
+      return;
+    }
+    System.out.printf(Locale.ROOT, "%nAOT cache (provider jwks; cache %.1f MB; options %s):%n%n",
+        Files.size(cache) / 1e6, String.join(" ", options));
+    System.out.println("| | first response (ms) | exit (ms) | first / bare JVM | classes loaded |");
+    System.out.println("|---|---:|---:|---:|---:|");
+    System.out.printf(Locale.ROOT, "| -XX:AOTCache | %s | %s | %.1f | %s |%n", with.get(0), with.get(1),
+        with.get(0).median() / bare.median(), classesLoaded("jwks-aot", command, env));
+    System.out.printf(Locale.ROOT, "%nAOT cache gain on the first response: %.0f ms (%.0f%%)%n",
+        without.median() - with.get(0).median(), 100 * (without.median() - with.get(0).median()) / without.median());
+  }
+
+  /** The measured JVM's feature release (17, 21, 25, ...). */
+  private int featureVersion() throws IOException, InterruptedException {
+    String version = version().replaceFirst("^.*=\\s*", "");
+    int end = 0;
+    while (end < version.length() && Character.isDigit(version.charAt(end))) {
+      end++;
+    }
+    return end == 0 ? 0 : Integer.parseInt(version.substring(0, end));
   }
 
   /** In-process: the first decision after init, without and with the SnapStart hooks run before it. */
-  private void priming(LoopbackIssuer issuer) throws IOException, InterruptedException {
+  private void priming(LoopbackIssuer issuer, List<String> providers) throws IOException, InterruptedException {
     System.out.println();
     System.out.println("SnapStart priming, in a fresh JVM with the Lambda-like options (FirstDecision; median of the "
         + "runs): init, the hooks, then the first and second decision of the same event:");
@@ -208,6 +260,9 @@ public final class ColdStart {
     System.out.println("| provider | priming | init (ms) | hooks (ms) | first decision (ms) | second decision (ms) |");
     System.out.println("|---|---|---:|---:|---:|---:|");
     for (String provider : List.of("jwks", "jwks-es256", "introspection")) {
+      if (!providers.contains(provider)) {
+        continue; // its event was not written
+      }
       Path event = work.resolve("event-" + provider + ".json");
       for (boolean primed : List.of(false, true)) {
         List<String> arguments = new ArrayList<>(List.of("-cp", benchmarksClassPath.toString(),

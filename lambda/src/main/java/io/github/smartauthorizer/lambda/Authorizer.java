@@ -283,6 +283,7 @@ public final class Authorizer {
      * @throws ConfigurationException naming the first variable that is missing or wrong
      */
     public Authorizer build() {
+      InitWarmup.start(environment);
       Configuration config = Configuration.of(environment);
       JsonLog log = new JsonLog(logStream, clock, logLevel(config));
       Metrics metrics = Metrics.fromConfiguration(config, environment, metricsOut(), clock);

@@ -3,9 +3,13 @@ package io.github.smartauthorizer.providers.shared;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import okhttp3.FormBody;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -22,13 +26,17 @@ import okio.BufferedSource;
  * pooled and kept warm between invocations.
  */
 public final class HttpFetcher {
-  private static final OkHttpClient BASE = new OkHttpClient.Builder()
-      .followRedirects(false)
-      .followSslRedirects(false)
-      // OkHttp does not probe pooled connections before a GET; without this, the first call after the server closed
-      // an idle connection fails ("unexpected end of stream"), e.g. the JWKS refetch that should pick up a new key.
-      .retryOnConnectionFailure(true)
-      .build();
+  /** The shared client, in a holder of its own: building it loads the platform's TLS context and trust store. */
+  private static final class Shared {
+    static final OkHttpClient BASE = new OkHttpClient.Builder()
+        .followRedirects(false)
+        .followSslRedirects(false)
+        // OkHttp does not probe pooled connections before a GET; without this, the first call after the server
+        // closed an idle connection fails ("unexpected end of stream"), e.g. the JWKS refetch that should pick up a
+        // new key.
+        .retryOnConnectionFailure(true)
+        .build();
+  }
 
   private final OkHttpClient client;
   private final int maxResponseBytes;
@@ -39,10 +47,10 @@ public final class HttpFetcher {
    * @param maxResponseBytes the largest body accepted
    */
   public HttpFetcher(Duration callTimeout, int maxResponseBytes) {
-    this(BASE, callTimeout, maxResponseBytes);
+    this(Shared.BASE, callTimeout, maxResponseBytes);
   }
 
-  private HttpFetcher(OkHttpClient base, Duration callTimeout, int maxResponseBytes) {
+  HttpFetcher(OkHttpClient base, Duration callTimeout, int maxResponseBytes) {
     this.client = base.newBuilder()
         .callTimeout(callTimeout)
         .connectTimeout(callTimeout)
@@ -51,6 +59,38 @@ public final class HttpFetcher {
         .build();
     this.maxResponseBytes = maxResponseBytes;
     this.userAgent = "smart-authorizer";
+  }
+
+  /**
+   * Builds the shared client, which loads the platform's TLS context and trust store (whether or not the issuer
+   * speaks HTTPS: every production issuer does), so that a cold start can do it on a thread of its own while the
+   * configuration is read. Idempotent and never throws.
+   */
+  public static void warmUpTls() {
+    try {
+      // The JDK's parts first, which do not wait for OkHttp's platform detection (it loads every security provider,
+      // and warmUpCallPath does it meanwhile): the platform trust store, parsed once and cached by the JDK, and a TLS
+      // context, whose cipher-suite and algorithm-constraint tables are built once per JVM.
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init((KeyStore) null);
+      SSLContext.getInstance("TLS").init(null, trust.getTrustManagers(), null);
+      Shared.BASE.connectionPool();
+    } catch (GeneralSecurityException | RuntimeException | LinkageError e) {
+      // nothing to do: the first real call meets the same problem and reports it where it is handled
+    }
+  }
+
+  /**
+   * Runs a GET and a form POST through this class and OkHttp's whole call path (URL, headers, connection, HTTP/1.1
+   * exchange, body limits) against a canned in-memory response, so that a cold start loads that code on a thread of
+   * its own, in parallel with {@link #warmUpTls()}. No socket is opened and no name is resolved. Never throws.
+   */
+  public static void warmUpCallPath() {
+    try {
+      HttpWarmup.exerciseCallPath();
+    } catch (IOException | RuntimeException | LinkageError e) {
+      // as above
+    }
   }
 
   /**
