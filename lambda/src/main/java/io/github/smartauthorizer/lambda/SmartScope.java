@@ -1,6 +1,8 @@
 package io.github.smartauthorizer.lambda;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,8 +47,38 @@ record SmartScope(String text, String context, String resourceType, Version vers
     return scope.startsWith("patient/") || scope.startsWith("user/") || scope.startsWith("system/");
   }
 
+  /**
+   * Parsed scopes by their text: the tokens of one app carry the same scopes on every request, and the regular
+   * expressions cost a few microseconds per decision (docs/performance.md §1). Parsing is a function of the text
+   * alone and the values are immutable, so a hit is always the right answer. Bounded: emptied when full; long
+   * scopes are not kept.
+   */
+  private static final Map<String, Optional<SmartScope>> PARSED = new ConcurrentHashMap<>();
+  static final int PARSED_MAX_ENTRIES = 1024;
+  private static final int PARSED_MAX_LENGTH = 256;
+
   /** The scope parsed, or empty when it is not a valid SMART v1, v2 or v2.2 resource scope. */
   static Optional<SmartScope> parse(String scope) {
+    if (scope.length() > PARSED_MAX_LENGTH) {
+      return parseText(scope);
+    }
+    Optional<SmartScope> parsed = PARSED.get(scope);
+    if (parsed == null) {
+      parsed = parseText(scope);
+      if (PARSED.size() >= PARSED_MAX_ENTRIES) {
+        PARSED.clear();
+      }
+      PARSED.put(scope, parsed);
+    }
+    return parsed;
+  }
+
+  /** How many parsed scopes are kept (for the test of the bound). */
+  static int parsedScopesKept() {
+    return PARSED.size();
+  }
+
+  private static Optional<SmartScope> parseText(String scope) {
     Matcher v1 = V1.matcher(scope);
     if (v1.matches()) {
       return Optional.of(new SmartScope(scope, v1.group(1), v1.group(2), Version.V1, v1.group(3), null));

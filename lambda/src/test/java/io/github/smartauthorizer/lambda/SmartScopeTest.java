@@ -136,4 +136,18 @@ class SmartScopeTest {
       assertEquals(v1, SmartScope.parse(v1).orElseThrow().text(), "the translation is itself a valid v1 scope");
     }
   }
+
+  @Test
+  void aScopeParsedAgainGivesTheSameAnswerAndTheKeptParsesStayBounded() {
+    for (String scope : new String[] {"patient/Observation.rs", "user/*.read", "patient/Observation.x", "openid"}) {
+      assertEquals(SmartScope.parse(scope), SmartScope.parse(scope), scope);
+    }
+    for (int i = 0; i < 5 * SmartScope.PARSED_MAX_ENTRIES; i++) {
+      SmartScope.parse("patient/Observation.rs?code=" + i);
+      assertTrue(SmartScope.parsedScopesKept() <= SmartScope.PARSED_MAX_ENTRIES);
+    }
+    assertEquals("?code=7", SmartScope.parse("patient/Observation.rs?code=7").orElseThrow().filter());
+    assertTrue(SmartScope.parse("patient/*.rs?code=7").isEmpty(), "still refused when asked again");
+    assertTrue(SmartScope.parse("patient/*.rs?code=7").isEmpty());
+  }
 }
