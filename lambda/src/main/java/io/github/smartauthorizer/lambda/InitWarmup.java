@@ -1,5 +1,10 @@
 package io.github.smartauthorizer.lambda;
 
+import io.github.smartauthorizer.providers.cognito.CognitoProvider;
+import io.github.smartauthorizer.providers.introspection.IntrospectionProvider;
+import io.github.smartauthorizer.providers.introspection.OktaProvider;
+import io.github.smartauthorizer.providers.jwks.JwksProvider;
+import io.github.smartauthorizer.providers.keycloak.KeycloakProvider;
 import io.github.smartauthorizer.providers.shared.Base64Url;
 import io.github.smartauthorizer.providers.shared.HttpFetcher;
 import io.github.smartauthorizer.providers.shared.StrictJson;
@@ -9,6 +14,7 @@ import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.Signature;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,8 +33,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * code that needs what failed meets the same failure where it is handled. Once per JVM.
  */
 final class InitWarmup {
-  /** Providers of this project that fetch over the shared HTTP client. */
-  private static final Set<String> HTTP_PROVIDERS = Set.of("jwks", "introspection", "okta", "keycloak", "cognito");
+  /** Providers of this project, all of which fetch keys or introspect over the shared HTTP client. */
+  private static final Set<String> HTTP_PROVIDERS = Set.of(JwksProvider.NAME, IntrospectionProvider.NAME,
+      OktaProvider.NAME, KeycloakProvider.NAME, CognitoProvider.NAME);
   private static final AtomicBoolean STARTED = new AtomicBoolean();
 
   private InitWarmup() {}
@@ -57,13 +64,12 @@ final class InitWarmup {
 
   /** Whether a configured provider is one of ours (all of which fetch keys or introspect over HTTP). */
   static boolean usesSharedHttpClient(Map<String, String> environment) {
-    String single = environment.getOrDefault("AUTHORIZER_PROVIDER", "");
-    if (HTTP_PROVIDERS.contains(single.trim())) {
+    String single = environment.getOrDefault(ProviderRegistry.VARIABLE, "");
+    if (HTTP_PROVIDERS.contains(single.trim().toLowerCase(Locale.ROOT))) {
       return true;
     }
-    for (String entry : environment.getOrDefault("AUTHORIZER_PROVIDERS", "").split(",")) {
-      int colon = entry.indexOf(':');
-      if (colon >= 0 && HTTP_PROVIDERS.contains(entry.substring(colon + 1).trim())) {
+    for (String item : environment.getOrDefault(ProviderInstances.PROVIDERS_VARIABLE, "").split(",")) {
+      if (HTTP_PROVIDERS.contains(ProviderInstances.providerOf(item))) {
         return true;
       }
     }

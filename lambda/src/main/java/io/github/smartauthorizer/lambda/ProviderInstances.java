@@ -189,6 +189,18 @@ final class ProviderInstances {
     this.opaque = opaque;
   }
 
+  /** The instance name of a {@code name:provider} item of {@code AUTHORIZER_PROVIDERS}; empty without a colon. */
+  static String instanceOf(String item) {
+    int colon = item.indexOf(':');
+    return colon < 0 ? "" : item.substring(0, colon).trim();
+  }
+
+  /** The provider of a {@code name:provider} item, lower-cased; empty without a colon. */
+  static String providerOf(String item) {
+    int colon = item.indexOf(':');
+    return colon < 0 ? "" : item.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+  }
+
   /**
    * Reads {@code AUTHORIZER_PROVIDER} or {@code AUTHORIZER_PROVIDERS} (exactly one of them) and finds the providers.
    *
@@ -216,9 +228,8 @@ final class ProviderInstances {
     }
     Map<String, AuthorizerProvider> providers = new LinkedHashMap<>();
     for (String item : config.list("PROVIDERS")) {
-      int colon = item.indexOf(':');
-      String name = colon < 0 ? "" : item.substring(0, colon).trim();
-      String providerName = colon < 0 ? "" : item.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+      String name = instanceOf(item);
+      String providerName = providerOf(item);
       if (!NAME.matcher(name).matches() || providerName.isEmpty()) {
         throw new ConfigurationException(PROVIDERS_VARIABLE, "expects comma-separated <name>:<provider> pairs, e.g. "
             + "staff:keycloak,patients:cognito, with names of a lower-case letter and up to 31 lower-case letters "

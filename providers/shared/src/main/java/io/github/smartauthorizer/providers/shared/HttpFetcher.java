@@ -3,13 +3,9 @@ package io.github.smartauthorizer.providers.shared;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import okhttp3.FormBody;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -68,14 +64,8 @@ public final class HttpFetcher {
    */
   public static void warmUpTls() {
     try {
-      // The JDK's parts first, which do not wait for OkHttp's platform detection (it loads every security provider,
-      // and warmUpCallPath does it meanwhile): the platform trust store, parsed once and cached by the JDK, and a TLS
-      // context, whose cipher-suite and algorithm-constraint tables are built once per JVM.
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init((KeyStore) null);
-      SSLContext.getInstance("TLS").init(null, trust.getTrustManagers(), null);
       Shared.BASE.connectionPool();
-    } catch (GeneralSecurityException | RuntimeException | LinkageError e) {
+    } catch (RuntimeException | LinkageError e) {
       // nothing to do: the first real call meets the same problem and reports it where it is handled
     }
   }
