@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param datastoreId the data store id, or {@code null}
  * @param datastoreTypeVersion the FHIR version, e.g. {@code R4}, or {@code null}
  * @param datastoreName the data store name, or {@code null}
+ * @param deadline when the decision is due, shared by every remote call of the request; {@code null} is taken as
+ *     {@link Deadline#none()} (tools and tests; the decision pipeline always sets one)
  */
 public record HealthLakeRequest(
     String datastoreEndpoint,
@@ -24,12 +26,20 @@ public record HealthLakeRequest(
     String bearerToken,
     String datastoreId,
     String datastoreTypeVersion,
-    String datastoreName) {
+    String datastoreName,
+    Deadline deadline) {
 
   public HealthLakeRequest {
     Objects.requireNonNull(datastoreEndpoint, "datastoreEndpoint");
     Objects.requireNonNull(operationName, "operationName");
     Objects.requireNonNull(bearerToken, "bearerToken");
+    deadline = deadline == null ? Deadline.none() : deadline;
+  }
+
+  /** A request without a deadline ({@link Deadline#none()}), as tools and tests build one. */
+  public HealthLakeRequest(String datastoreEndpoint, String operationName, String bearerToken, String datastoreId,
+      String datastoreTypeVersion, String datastoreName) {
+    this(datastoreEndpoint, operationName, bearerToken, datastoreId, datastoreTypeVersion, datastoreName, null);
   }
 
   /** The data store id, from the event or else from the last path segment before the FHIR version. */
@@ -59,6 +69,7 @@ public record HealthLakeRequest(
     private String datastoreId;
     private String datastoreTypeVersion;
     private String datastoreName;
+    private Deadline deadline;
 
     private Builder() {}
 
@@ -92,9 +103,15 @@ public record HealthLakeRequest(
       return this;
     }
 
+    /** When the decision is due; default {@link Deadline#none()}. */
+    public Builder deadline(Deadline value) {
+      this.deadline = value;
+      return this;
+    }
+
     public HealthLakeRequest build() {
       return new HealthLakeRequest(
-          datastoreEndpoint, operationName, bearerToken, datastoreId, datastoreTypeVersion, datastoreName);
+          datastoreEndpoint, operationName, bearerToken, datastoreId, datastoreTypeVersion, datastoreName, deadline);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.github.smartauthorizer.lambda;
 
 import io.github.smartauthorizer.api.AuthPayload;
 import io.github.smartauthorizer.api.ClaimMapper;
+import io.github.smartauthorizer.api.Deadline;
 import io.github.smartauthorizer.api.HealthLakeRequest;
 import io.github.smartauthorizer.api.HealthLakeResponse;
 import io.github.smartauthorizer.api.ReasonCode;
@@ -35,6 +36,8 @@ import java.util.function.UnaryOperator;
 public final class Authorizer {
   static final String ROLE_VARIABLE = "AUTHORIZER_IAM_ROLE_ARN";
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
+  /** The default request budget: what a request may take from its event's arrival, every remote call included. */
+  static final Duration DEFAULT_REQUEST_BUDGET = Duration.ofMillis(700);
   private static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofMillis(3000);
 
   private final String providerName;
@@ -44,9 +47,10 @@ public final class Authorizer {
   private final JsonLog log;
   private final ConfigurationException configurationError;
   private final Metrics metrics;
+  private final Duration requestBudget;
 
   private Authorizer(String providerName, ProviderInstances instances, AccessPolicy access, String iamRoleArn,
-      JsonLog log, ConfigurationException configurationError, Metrics metrics) {
+      JsonLog log, ConfigurationException configurationError, Metrics metrics, Duration requestBudget) {
     this.providerName = providerName;
     this.instances = instances;
     this.access = access;
@@ -54,6 +58,7 @@ public final class Authorizer {
     this.log = log;
     this.configurationError = configurationError;
     this.metrics = metrics;
+    this.requestBudget = requestBudget;
   }
 
   public static Builder builder() {
@@ -103,14 +108,32 @@ public final class Authorizer {
 
   /** Decides one HealthLake event and logs the decision; returns the response JSON. */
   public byte[] handle(byte[] event, String requestId) {
-    Decision decision = decide(event);
+    return handle(event, requestId, Deadline.none());
+  }
+
+  /**
+   * Decides one HealthLake event within the request budget and {@code latest} (the Lambda's own remaining time), and
+   * logs the decision; returns the response JSON.
+   */
+  public byte[] handle(byte[] event, String requestId, Deadline latest) {
+    Decision decision = decide(event, latest);
     logDecision(decision, requestId);
     return HealthLakeResponses.toJson(decision.response());
   }
 
-  /** Decides one HealthLake event without logging it. Never throws. */
+  /** Decides one HealthLake event within the request budget, without logging it. Never throws. */
   public Decision decide(byte[] event) {
+    return decide(event, Deadline.none());
+  }
+
+  /**
+   * Decides one HealthLake event without logging it. The request's {@link Deadline} is set now, on arrival: the
+   * request budget ({@code AUTHORIZER_REQUEST_BUDGET_MS}), or {@code latest} when that is earlier. Every remote call
+   * and lock wait of the request shares it. Never throws.
+   */
+  public Decision decide(byte[] event, Deadline latest) {
     long start = System.nanoTime();
+    Deadline deadline = requestBudget == null ? latest : Deadline.after(requestBudget).earlier(latest);
     HealthLakeRequest request = null;
     try {
       if (configurationError != null) {
@@ -118,7 +141,7 @@ public final class Authorizer {
             Rejection.of(ReasonCode.CONFIGURATION_ERROR, configurationError.getMessage()));
       }
       try {
-        request = HealthLakeEvents.parse(event);
+        request = HealthLakeEvents.parse(event, deadline);
       } catch (HealthLakeEvents.InvalidEventException e) {
         return deny(start, null, HealthLakeEvents.endpointOrNull(event),
             Rejection.of(ReasonCode.INVALID_REQUEST, e.getMessage()));
@@ -294,6 +317,7 @@ public final class Authorizer {
       RoleMapping roles = RoleMapping.fromConfiguration(config, role, spec.names(), Authorizer.class.getClassLoader());
       Duration timeout = config.millis("TIMEOUT_MS", DEFAULT_TIMEOUT, 50, 900);
       Duration initTimeout = config.millis("INIT_TIMEOUT_MS", DEFAULT_INIT_TIMEOUT, 50, 9_000);
+      Duration requestBudget = config.millis("REQUEST_BUDGET_MS", DEFAULT_REQUEST_BUDGET, 100, 950);
       SecretSource secretSource = secretsDecorator.apply(
           secrets != null ? secrets : new SecretsManagerSecretSource(initTimeout, timeout));
       String patientClaim = config.optional("PATIENT_CLAIM").orElse("patient");
@@ -305,7 +329,7 @@ public final class Authorizer {
       log.write(Level.INFO, Map.of("logger", "init", "message", "authorizer ready", "provider",
           instances.description()));
       return new Authorizer(instances.description(), instances, access, role, log, null,
-          metrics.observing(instances.validator()));
+          metrics.observing(instances.validator()), requestBudget);
     }
 
     /** An authorizer that denies everything because of a configuration error, which it logs once now. */
@@ -323,7 +347,7 @@ public final class Authorizer {
       } catch (ConfigurationException e) {
         metrics = Metrics.off();
       }
-      return new Authorizer(null, null, null, role, log, error, metrics);
+      return new Authorizer(null, null, null, role, log, error, metrics, null);
     }
 
     private PrintStream metricsOut() {

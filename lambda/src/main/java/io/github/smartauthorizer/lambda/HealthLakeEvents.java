@@ -1,5 +1,6 @@
 package io.github.smartauthorizer.lambda;
 
+import io.github.smartauthorizer.api.Deadline;
 import io.github.smartauthorizer.api.HealthLakeRequest;
 import io.github.smartauthorizer.providers.shared.StrictJson;
 import java.util.Locale;
@@ -18,6 +19,11 @@ final class HealthLakeEvents {
   private HealthLakeEvents() {}
 
   static HealthLakeRequest parse(byte[] event) throws InvalidEventException {
+    return parse(event, Deadline.none());
+  }
+
+  /** The request of an event, decided by {@code deadline}. */
+  static HealthLakeRequest parse(byte[] event, Deadline deadline) throws InvalidEventException {
     if (event.length > MAX_EVENT_BYTES) {
       throw new InvalidEventException("event larger than " + MAX_EVENT_BYTES + " bytes");
     }
@@ -34,6 +40,7 @@ final class HealthLakeEvents {
         .datastoreId(optional(json, "datastoreId"))
         .datastoreTypeVersion(optional(json, "datastoreTypeVersion"))
         .datastoreName(optional(json, "datastoreName"))
+        .deadline(deadline)
         .build();
   }
 

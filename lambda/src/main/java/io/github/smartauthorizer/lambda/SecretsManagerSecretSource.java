@@ -1,5 +1,6 @@
 package io.github.smartauthorizer.lambda;
 
+import io.github.smartauthorizer.api.Deadline;
 import io.github.smartauthorizer.api.spi.SecretSource;
 import io.github.smartauthorizer.api.spi.SecretUnavailableException;
 import java.io.IOException;
@@ -36,8 +37,14 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * connect, socket, attempt and whole-call timeout, and the client never retries. The client's construction itself is
  * bounded by no timeout.
  *
+ * <p>A read during a request ({@link #secretString(String, Deadline)}) is bounded by the smaller of the request timeout
+ * and what is left of the request's deadline, and is not started once the deadline has passed.
+ *
  * <p><b>Errors.</b> Every failure is a {@link SecretUnavailableException} whose message names the secret id and the
- * cause (not found, access denied, unreachable, no string value, ...), never the secret's value.
+ * cause (not found, access denied, unreachable, no string value, ...), never the secret's value. It is
+ * {@linkplain SecretUnavailableException#isRetryable() retryable} when reading again may succeed: a timeout, a network
+ * failure, throttling (HTTP 429 or a throttling error code) or a server error (HTTP 5xx); not found, access denied, any
+ * other refusal, a missing string value and client-side configuration problems (no region, no credentials) are not.
  *
  * <p>Thread-safe: the client is built at most once, and the SDK client is itself thread-safe.
  */
@@ -89,22 +96,33 @@ final class SecretsManagerSecretSource implements SecretSource {
 
   @Override
   public String secretString(String secretId) {
+    return secretString(secretId, Deadline.none());
+  }
+
+  @Override
+  public String secretString(String secretId, Deadline deadline) {
     Objects.requireNonNull(secretId, "secretId");
     GetSecretValueResponse response;
     try {
       boolean reread = !readBefore.add(secretId);
+      Duration timeout = reread && requestTimeout != null ? deadline.cap(requestTimeout)
+          : deadline.isBounded() ? deadline.remaining() : null;
+      if (timeout != null && timeout.isZero()) {
+        throw new SecretUnavailableException("secret " + secretId + " not read: the request deadline has passed",
+            null, true);
+      }
       response = client().getSecretValue(request -> {
         request.secretId(secretId);
-        if (reread && requestTimeout != null) {
-          request.overrideConfiguration(o -> o.apiCallTimeout(requestTimeout).apiCallAttemptTimeout(requestTimeout));
+        if (timeout != null) {
+          request.overrideConfiguration(o -> o.apiCallTimeout(timeout).apiCallAttemptTimeout(timeout));
         }
       });
     } catch (ResourceNotFoundException e) {
-      throw unavailable(secretId, "not found", e);
+      throw unavailable(secretId, "not found", e, false);
     } catch (AwsServiceException e) {
-      throw unavailable(secretId, serviceError(e), e);
+      throw unavailable(secretId, serviceError(e), e, isRetryable(e));
     } catch (SdkClientException e) {
-      throw unavailable(secretId, clientError(e), e);
+      throw unavailable(secretId, clientError(e), e, isRetryable(e));
     }
     String value = response.secretString();
     if (value == null) {
@@ -128,8 +146,29 @@ final class SecretsManagerSecretSource implements SecretSource {
     return built;
   }
 
-  private static SecretUnavailableException unavailable(String secretId, String cause, Throwable e) {
-    return new SecretUnavailableException("secret " + secretId + " is unavailable: " + cause, e);
+  private static SecretUnavailableException unavailable(String secretId, String cause, Throwable e,
+      boolean retryable) {
+    return new SecretUnavailableException("secret " + secretId + " is unavailable: " + cause, e, retryable);
+  }
+
+  /** Throttling and server errors may pass; every other refusal (not found, access denied, ...) will not. */
+  static boolean isRetryable(AwsServiceException e) {
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    return e.statusCode() >= 500 || e.statusCode() == 429 || e.isThrottlingException()
+        || (code != null && (code.contains("Throttl") || code.equals("InternalServiceError")));
+  }
+
+  /** Timeouts and network failures may pass; client-side configuration problems (no region, no credentials) not. */
+  static boolean isRetryable(SdkClientException e) {
+    if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+      return true;
+    }
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The error code and status of a refusal; the service's own message is left to the exception's cause. */

@@ -114,8 +114,8 @@ class FaultToleranceTest {
   void aSlowOrBrokenIntrospectionEndpointIsADenyAndTheNextInvokeRecovers() {
     try (JwksLoopback idp = new JwksLoopback(); AttackHarness h = new AttackHarness()) {
       long now = h.clock.epochSecond();
-      String active = "{\"active\":true,\"sub\":\"patient-456\",\"scope\":\"launch/patient patient/*.rs\","
-          + "\"exp\":" + (now + 600) + ",\"iat\":" + now + ",\"patient\":\"456\"}";
+      String active = "{\"active\":true,\"sub\":\"patient-456\",\"aud\":\"" + LambdaFixtures.ENDPOINT + "\","
+          + "\"scope\":\"launch/patient patient/*.rs\",\"exp\":" + (now + 600) + ",\"iat\":" + now + ",\"patient\":\"456\"}";
       String secret = "s3cr3t-client-value";
       Map<String, String> env = new HashMap<>();
       env.put("AUTHORIZER_PROVIDER", "introspection");
@@ -158,8 +158,7 @@ class FaultToleranceTest {
       String secret = "s3cr3t-client-value";
       List<io.github.smartauthorizer.api.spi.SecretSource> failures = List.of(
           id -> {
-            throw new SecretUnavailableException("secret " + id + " is unavailable: Secrets Manager unreachable"
-                + " (timed out)");
+            throw new SecretUnavailableException("secret " + id + " is unavailable: not found");
           },
           id -> "{\"client_id\":\"client\",\"client_secret\":\"" + secret + "\"", // truncated JSON holding the secret
           id -> "{\"client_id\":\"client\"}");

@@ -197,7 +197,7 @@ class ProviderInstancesTest {
   @Test
   void opaqueTokensGoToTheIntrospectionInstanceAndJwtsNever() {
     long now = Instant.now().getEpochSecond();
-    String active = "{\"active\":true,\"scope\":\"system/*.rs\",\"client_id\":\"partner-backend\",\"sub\":\"svc\","
+    String active = "{\"active\":true,\"aud\":\"" + LambdaFixtures.ENDPOINT + "\",\"scope\":\"system/*.rs\",\"client_id\":\"partner-backend\",\"sub\":\"svc\","
         + "\"iat\":" + now + ",\"exp\":" + (now + 300) + ",\"iss\":\"https://partner.example\"}";
     try (CountingEndpoint introspection = CountingEndpoint.introspection(Map.of(OPAQUE, active))) {
       Map<String, String> env = twoIssuers("AUTHORIZER_PROVIDERS", "staff:jwks,partners:introspection",
@@ -231,7 +231,7 @@ class ProviderInstancesTest {
   void anIntrospectionInstanceWithAnIssuerAlsoTakesThatIssuersJwts() {
     long now = Instant.now().getEpochSecond();
     String jwt = token("okta", Map.of("scope", "user/*.rs"));
-    String active = "{\"active\":true,\"scope\":\"user/*.rs\",\"sub\":\"u\",\"iat\":" + now + ",\"exp\":" + (now + 300)
+    String active = "{\"active\":true,\"aud\":\"" + LambdaFixtures.ENDPOINT + "\",\"scope\":\"user/*.rs\",\"sub\":\"u\",\"iat\":" + now + ",\"exp\":" + (now + 300)
         + ",\"iss\":\"" + issuer("okta") + "\"}";
     try (CountingEndpoint introspection = CountingEndpoint.introspection(Map.of(jwt, active))) {
       Map<String, String> env = twoIssuers("AUTHORIZER_PROVIDERS", "staff:jwks,okta:introspection",

@@ -30,6 +30,7 @@ public final class SecretsManagerLoopback implements AutoCloseable {
 
   private final Map<String, String> responses = new ConcurrentHashMap<>();
   private final Map<String, String> errors = new ConcurrentHashMap<>();
+  private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
   private final AtomicReference<Duration> delay = new AtomicReference<>(Duration.ZERO);
   private final AtomicInteger requests = new AtomicInteger();
   private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
@@ -72,7 +73,19 @@ public final class SecretsManagerLoopback implements AutoCloseable {
 
   /** Answers requests for {@code id} with HTTP 400 and this error type, e.g. {@code AccessDeniedException}. */
   public void failWith(String id, String errorType) {
+    failWith(id, errorType, 400);
+  }
+
+  /** Answers requests for {@code id} with this HTTP status and error type, e.g. 500 {@code InternalServiceError}. */
+  public void failWith(String id, String errorType, int status) {
     errors.put(id, errorType);
+    statuses.put(id, status);
+  }
+
+  /** Answers requests for {@code id} normally again. */
+  public void recover(String id) {
+    errors.remove(id);
+    statuses.remove(id);
   }
 
   /** Delays every response from now on. */
@@ -104,7 +117,8 @@ public final class SecretsManagerLoopback implements AutoCloseable {
       } else if (!id.find()) {
         respond(exchange, 400, error("InvalidParameterException", "SecretId is required"));
       } else if (errors.containsKey(id.group(1))) {
-        respond(exchange, 400, error(errors.get(id.group(1)), "refused " + id.group(1)));
+        respond(exchange, statuses.getOrDefault(id.group(1), 400), error(errors.get(id.group(1)),
+            "refused " + id.group(1)));
       } else if (responses.containsKey(id.group(1))) {
         respond(exchange, 200, responses.get(id.group(1)));
       } else {

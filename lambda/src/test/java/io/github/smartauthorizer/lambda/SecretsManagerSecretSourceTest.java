@@ -162,6 +162,53 @@ class SecretsManagerSecretSourceTest {
   }
 
   @Test
+  void failuresThatMayPassAreRetryableAndConfigurationErrorsAreNot() {
+    Map<String, Boolean> retryable = new java.util.LinkedHashMap<>();
+    loopback.failWith("throttled", "ThrottlingException");
+    retryable.put("throttled", true);
+    loopback.failWith("server-error", "InternalServiceError", 500);
+    retryable.put("server-error", true);
+    loopback.failWith("denied", "AccessDeniedException");
+    retryable.put("denied", false);
+    loopback.failWith("bad-request", "InvalidRequestException");
+    retryable.put("bad-request", false);
+    retryable.put("missing", false); // not found
+    loopback.putBinarySecret("binary", new byte[] {1, 2, 3});
+    retryable.put("binary", false);
+
+    retryable.forEach((id, expected) -> assertEquals(expected,
+        assertThrows(SecretUnavailableException.class, () -> source.secretString(id)).isRetryable(), id));
+  }
+
+  @Test
+  void aTimeoutIsRetryable() {
+    warmUp();
+    loopback.putSecret(SECRET_ID, SECRET);
+    loopback.delay(TIMEOUT.multipliedBy(3));
+
+    assertTrue(assertThrows(SecretUnavailableException.class, () -> source.secretString(SECRET_ID)).isRetryable());
+  }
+
+  @Test
+  void aReadDuringARequestEndsByTheRequestDeadline() {
+    warmUp();
+    loopback.putSecret(SECRET_ID, SECRET);
+    loopback.delay(Duration.ofSeconds(2));
+    io.github.smartauthorizer.api.Deadline deadline =
+        io.github.smartauthorizer.api.Deadline.after(Duration.ofMillis(100));
+
+    long start = System.nanoTime();
+    SecretUnavailableException e =
+        assertThrows(SecretUnavailableException.class, () -> source.secretString(SECRET_ID, deadline));
+    long ms = (System.nanoTime() - start) / 1_000_000;
+
+    assertTrue(e.isRetryable(), e.getMessage());
+    assertTrue(ms < TIMEOUT.toMillis(), "bounded by the 100 ms left, not the 300 ms timeout: " + ms + " ms");
+    assertThrows(SecretUnavailableException.class, () -> source.secretString(SECRET_ID, deadline),
+        "nothing is started once the deadline has passed");
+  }
+
+  @Test
   void failuresNeverCarryTheSecretValue() {
     loopback.putSecret(SECRET_ID, SECRET);
     loopback.failWith(SECRET_ID, "AccessDeniedException");

@@ -69,11 +69,15 @@ class IntrospectionProviderTest {
     idp.close();
   }
 
-  /** The variables every test needs (endpoint, secret id) plus {@code extra} name/value pairs. */
+  /**
+   * The variables every test needs (endpoint, secret id, the audience the answers name) plus {@code extra} name/value
+   * pairs ({@code null} removes one).
+   */
   private Map<String, String> variables(String... extra) {
     Map<String, String> variables = new HashMap<>();
     variables.put("AUTHORIZER_INTROSPECTION_URL", idp.uri().toString());
     variables.put("AUTHORIZER_CLIENT_SECRET_ID", SECRET_ID);
+    variables.put("AUTHORIZER_AUDIENCE", AUDIENCE);
     for (int i = 0; i < extra.length; i += 2) {
       if (extra[i + 1] == null) {
         variables.remove(extra[i]);
@@ -170,14 +174,24 @@ class IntrospectionProviderTest {
   }
 
   @Test
-  void configuredIssuerAndAudienceAreCheckedOnlyWhenTheAnswerCarriesThem() {
+  void anAnswerWithoutAudIsRefusedByDefault() {
+    idp.respondWith(Reply.json(active("aud", null)));
+
+    assertRejected(ReasonCode.INVALID_AUDIENCE, validate(validator(), TOKEN));
+  }
+
+  @Test
+  void anAnswerWithoutAudIsAcceptedOnlyWhenMissingAudiencesAreAllowedAndAnAudIsStillChecked() {
+    TokenValidator lenient = validator("AUTHORIZER_ISSUER", ISSUER,
+        "AUTHORIZER_INTROSPECTION_ALLOW_MISSING_AUDIENCE", "true");
     idp.respondWith(Reply.json(active("iss", null, "aud", null)));
 
-    VerifiedToken token = accepted(validate(validator("AUTHORIZER_ISSUER", ISSUER, "AUTHORIZER_AUDIENCE", AUDIENCE),
-        TOKEN));
+    VerifiedToken token = accepted(validate(lenient, TOKEN));
 
     assertEquals(ISSUER, token.issuer(), "the configured issuer stands in for the missing iss");
     assertEquals(List.of(), token.audiences());
+    idp.respondWith(Reply.json(active("aud", "someone-else")));
+    assertRejected(ReasonCode.INVALID_AUDIENCE, validate(lenient, "another-token"));
   }
 
   @Test
@@ -191,10 +205,15 @@ class IntrospectionProviderTest {
   }
 
   @Test
-  void withoutConfiguredIssuerOrAudienceAnyIssAndAudAreAccepted() {
+  void withoutAConfiguredAudienceTheAnswerMustNameTheRequestsDataStore() {
+    TokenValidator validator = validator("AUTHORIZER_AUDIENCE", null);
     idp.respondWith(Reply.json(active("iss", "https://elsewhere.example.com", "aud", "someone-else")));
+    assertRejected(ReasonCode.INVALID_AUDIENCE, validate(validator, TOKEN));
 
-    assertEquals("https://elsewhere.example.com", accepted(validate(validator(), TOKEN)).issuer());
+    idp.respondWith(Reply.json(active("iss", "https://elsewhere.example.com",
+        "aud", io.github.smartauthorizer.providers.shared.TestRequests.DATASTORE_ENDPOINT)));
+    assertEquals("https://elsewhere.example.com", accepted(validate(validator, "another-token")).issuer(),
+        "without a configured issuer any iss is accepted");
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.github.smartauthorizer.api.VerifiedToken;
 import io.github.smartauthorizer.providers.introspection.LoopbackIdp.Reply;
 import io.github.smartauthorizer.providers.shared.TestClock;
 import io.github.smartauthorizer.providers.shared.TestKeys;
+import io.github.smartauthorizer.providers.shared.TestRequests;
 import io.github.smartauthorizer.providers.shared.TestSecrets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -57,6 +58,7 @@ class IntrospectionResultCacheTest {
     answer.put("active", true);
     answer.put("scope", "patient/*.read");
     answer.put("sub", "user-123");
+    answer.put("aud", TestRequests.DATASTORE_ENDPOINT);
     answer.put("iat", clock.epochSecond());
     answer.put("exp", clock.epochSecond() + tokenLifetimeSeconds);
     return TestKeys.json(answer);

@@ -16,7 +16,6 @@ import io.github.smartauthorizer.providers.shared.JwtSettings;
 import io.github.smartauthorizer.providers.shared.JwtValidator;
 import java.net.URI;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -79,7 +78,7 @@ public final class KeycloakProvider implements AuthorizerProvider {
       IntrospectionValidator.Builder builder = IntrospectionSettings
           .configure(context, introspectionUri(config, issuer), issuer)
           // The audience is checked by the rules, after the token type, and always (as in jwks mode).
-          .audiences(List.of())
+          .withoutAudienceCheck()
           .customizer(rules);
       rules.checks().forEach(builder::addCheck);
       IntrospectionValidator validator = builder.build();

@@ -1,11 +1,14 @@
 package io.github.smartauthorizer.providers.shared;
 
+import io.github.smartauthorizer.api.Deadline;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
 import okhttp3.FormBody;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -20,6 +23,10 @@ import okio.BufferedSource;
  * request on a new connection when a pooled keep-alive connection turns out to have been closed by the server (an IdP
  * or load balancer idle timeout, a Lambda freeze), still within the same call timeout. Thread-safe; connections are
  * pooled and kept warm between invocations.
+ *
+ * <p>A call made for a request takes the request's {@link Deadline}: it is bounded by the smaller of this fetcher's
+ * timeout and what is left of the deadline, and is not started at all once the deadline has passed
+ * ({@link DeadlinePassedException}).
  */
 public final class HttpFetcher {
   /** The shared client, in a holder of its own: building it loads the platform's TLS context and trust store. */
@@ -35,6 +42,7 @@ public final class HttpFetcher {
   }
 
   private final OkHttpClient client;
+  private final Duration callTimeout;
   private final int maxResponseBytes;
   private final String userAgent;
 
@@ -53,6 +61,7 @@ public final class HttpFetcher {
         .readTimeout(callTimeout)
         .writeTimeout(callTimeout)
         .build();
+    this.callTimeout = callTimeout;
     this.maxResponseBytes = maxResponseBytes;
     this.userAgent = "smart-authorizer";
   }
@@ -98,19 +107,43 @@ public final class HttpFetcher {
     }
   }
 
-  /** GET with an {@code Accept} header. */
+  /** The timeout of one call (when no deadline is nearer). */
+  public Duration callTimeout() {
+    return callTimeout;
+  }
+
+  /** GET with an {@code Accept} header, bounded by this fetcher's timeout alone. */
   public HttpResponse get(URI uri, String accept) throws IOException {
+    return get(uri, accept, Deadline.none());
+  }
+
+  /**
+   * GET with an {@code Accept} header, for a request with this deadline.
+   *
+   * @throws DeadlinePassedException when the deadline has passed before the call could start
+   */
+  public HttpResponse get(URI uri, String accept, Deadline deadline) throws IOException {
     Request request = new Request.Builder()
         .url(uri.toString())
         .header("Accept", accept)
         .header("User-Agent", userAgent)
         .get()
         .build();
-    return execute(request);
+    return execute(request, deadline);
   }
 
-  /** POST of an {@code application/x-www-form-urlencoded} body with extra headers. */
+  /** POST of an {@code application/x-www-form-urlencoded} body with extra headers, bounded by the timeout alone. */
   public HttpResponse postForm(URI uri, Map<String, String> form, Map<String, String> headers) throws IOException {
+    return postForm(uri, form, headers, Deadline.none());
+  }
+
+  /**
+   * POST of an {@code application/x-www-form-urlencoded} body with extra headers, for a request with this deadline.
+   *
+   * @throws DeadlinePassedException when the deadline has passed before the call could start
+   */
+  public HttpResponse postForm(URI uri, Map<String, String> form, Map<String, String> headers, Deadline deadline)
+      throws IOException {
     FormBody.Builder body = new FormBody.Builder();
     form.forEach(body::add);
     Request.Builder request = new Request.Builder()
@@ -119,11 +152,19 @@ public final class HttpFetcher {
         .header("User-Agent", userAgent)
         .post(body.build());
     headers.forEach(request::header);
-    return execute(request.build());
+    return execute(request.build(), deadline);
   }
 
-  private HttpResponse execute(Request request) throws IOException {
-    try (Response response = client.newCall(request).execute()) {
+  private HttpResponse execute(Request request, Deadline deadline) throws IOException {
+    Call call = client.newCall(request);
+    if (deadline.isBounded()) {
+      Duration allowed = deadline.cap(callTimeout);
+      if (allowed.isZero()) {
+        throw new DeadlinePassedException();
+      }
+      call.timeout().timeout(allowed.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    try (Response response = call.execute()) {
       ResponseBody body = Objects.requireNonNull(response.body());
       long declared = body.contentLength();
       if (declared > maxResponseBytes) {
@@ -136,6 +177,15 @@ public final class HttpFetcher {
       return new HttpResponse(response.code(), source.readByteArray());
     } catch (InterruptedIOException e) {
       throw new IOException("timed out", e);
+    }
+  }
+
+  /** The request's deadline passed before a call could start; nothing was sent. */
+  public static final class DeadlinePassedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DeadlinePassedException() {
+      super("the request deadline has passed");
     }
   }
 

@@ -1,6 +1,5 @@
 package io.github.smartauthorizer.providers.shared;
 
-import io.github.smartauthorizer.api.VerifiedToken;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,9 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Remembers active introspection results so that a repeated token costs no network call. Keyed by the SHA-256 of the
- * token, never the token; only active results are kept; each entry expires at the earlier of the token's {@code exp}
- * and the configured lifetime; at most {@code maxEntries} entries (least recently used evicted). Thread-safe.
+ * Remembers what the IdP said about a token (its active introspection answer), so that a repeated token costs no
+ * network call. It remembers a fact, never a decision: the {@link IntrospectionValidator} runs every claim rule on the
+ * remembered answer again for each request, the audience against that request's data store, the times against the
+ * clock. Keyed by the SHA-256 of the token, never the token; only active answers are kept; each entry expires at the
+ * earlier of the answer's {@code exp} and the configured lifetime; at most {@code maxEntries} entries (least recently
+ * used evicted). Thread-safe.
  *
  * <p>The lifetime is also the revocation delay it buys: a token revoked at the IdP keeps passing here until its entry
  * expires.
@@ -24,7 +26,7 @@ public final class IntrospectionCache {
   private final Clock clock;
   private final Map<String, Entry> entries;
 
-  private record Entry(VerifiedToken token, long expiresAtEpochSecond) {}
+  private record Entry(Map<String, Object> answer, long expiresAtEpochSecond) {}
 
   public IntrospectionCache(Duration lifetime, int maxEntries, Clock clock) {
     this.lifetime = lifetime;
@@ -45,8 +47,8 @@ public final class IntrospectionCache {
     return !lifetime.isZero() && maxEntries > 0;
   }
 
-  /** A cached, unexpired result for this token. */
-  public VerifiedToken get(String token) {
+  /** The remembered, unexpired active answer for this token (unmodifiable), or {@code null}. */
+  public Map<String, Object> get(String token) {
     if (!enabled()) {
       return null;
     }
@@ -61,22 +63,27 @@ public final class IntrospectionCache {
         entries.remove(key);
         return null;
       }
-      return entry.token;
+      return entry.answer;
     }
   }
 
-  /** Remembers an active result until the earlier of its {@code exp} and the lifetime. */
-  public void put(String token, VerifiedToken verified) {
+  /**
+   * Remembers an active answer until the earlier of its {@code exp} and the lifetime.
+   *
+   * @param answer the members of the active answer, as the IdP sent them
+   * @param expiresAt the answer's {@code exp} in epoch seconds, or {@code null} when it has none
+   */
+  public void put(String token, Map<String, Object> answer, Long expiresAt) {
     if (!enabled()) {
       return;
     }
     long until = clock.instant().plus(lifetime).getEpochSecond();
-    Long exp = verified.times().expiresAt();
-    if (exp != null) {
-      until = Math.min(until, exp);
+    if (expiresAt != null) {
+      until = Math.min(until, expiresAt);
     }
+    Map<String, Object> kept = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(answer));
     synchronized (entries) {
-      entries.put(key(token), new Entry(verified, until));
+      entries.put(key(token), new Entry(kept, until));
     }
   }
 

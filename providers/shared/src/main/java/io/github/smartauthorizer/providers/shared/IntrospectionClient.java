@@ -1,5 +1,6 @@
 package io.github.smartauthorizer.providers.shared;
 
+import io.github.smartauthorizer.api.Deadline;
 import io.github.smartauthorizer.api.ReasonCode;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -60,25 +61,31 @@ public final class IntrospectionClient {
     return endpoint;
   }
 
-  /**
-   * Introspects a token.
-   *
-   * @return the members of an active response
-   * @throws TokenRejectedException {@code INACTIVE_TOKEN} or {@code IDP_UNAVAILABLE}
-   */
+  /** {@link #introspect(String, Deadline)} with no request deadline (tools and tests). */
   public Map<String, Object> introspect(String token) throws TokenRejectedException {
-    long deadline = System.nanoTime() + budget.toNanos();
-    ClientCredentials used = credentials.current();
-    HttpFetcher.HttpResponse response = call(token, used, fetcher);
+    return introspect(token, Deadline.none());
+  }
+
+  /**
+   * Introspects a token for a request.
+   *
+   * @param deadline the request's deadline, which every call and secret read here shares
+   * @return the members of an active response
+   * @throws TokenRejectedException {@code INACTIVE_TOKEN} or {@code IDP_UNAVAILABLE} ({@code CONFIGURATION_ERROR} when
+   *     the client credentials turned out to be unusable)
+   */
+  public Map<String, Object> introspect(String token, Deadline deadline) throws TokenRejectedException {
+    Deadline bounded = deadline.earlier(Deadline.after(budget));
+    ClientCredentials used = credentials.current(bounded);
+    HttpFetcher.HttpResponse response = call(token, used, bounded);
     if (response.status() == 401) {
-      Optional<ClientCredentials> fresh = credentials.refresh(used);
-      long remaining = deadline - System.nanoTime();
-      if (fresh.isEmpty() || remaining < minRetryBudget.toNanos()) {
+      Optional<ClientCredentials> fresh = credentials.refresh(used, bounded);
+      if (fresh.isEmpty() || bounded.remaining().compareTo(minRetryBudget) < 0) {
         log.log(Level.WARNING, "introspection endpoint rejected the client credentials (HTTP 401)");
         throw new TokenRejectedException(ReasonCode.IDP_UNAVAILABLE, "introspection rejected the client credentials");
       }
       log.log(Level.INFO, "introspection answered 401; retrying once with re-read client credentials");
-      response = call(token, fresh.get(), fetcher.withTimeout(Duration.ofNanos(remaining)));
+      response = call(token, fresh.get(), bounded);
     }
     if (!response.isSuccessful()) {
       throw new TokenRejectedException(ReasonCode.IDP_UNAVAILABLE, "introspection answered HTTP " + response.status());
@@ -116,38 +123,52 @@ public final class IntrospectionClient {
    * logged, never thrown.
    */
   public void prime(Duration timeout) {
+    ClientCredentials known = credentials.current();
+    if (known == null) {
+      log.log(Level.WARNING, "introspection client not primed: the client credentials are not readable yet");
+      return;
+    }
     try {
-      HttpFetcher.HttpResponse response = call(WARM_UP_TOKEN, credentials.current(),
-          fetcher.withTimeout(timeout));
+      HttpFetcher.HttpResponse response = fetcher.withTimeout(timeout).postForm(endpoint, form(WARM_UP_TOKEN, known),
+          headers(known), Deadline.none());
       if (response.status() == 401) {
         log.log(Level.WARNING, "introspection client primed: the endpoint rejected the client credentials (HTTP 401)");
       } else {
         log.log(Level.INFO, "introspection client primed: HTTP {0}", response.status());
       }
-    } catch (TokenRejectedException e) {
-      log.log(Level.WARNING, "introspection client primed: {0}", e.rejection().detail());
+    } catch (IOException e) {
+      log.log(Level.WARNING, "introspection client primed: introspection call failed: {0}", e.getMessage());
     }
   }
 
-  private HttpFetcher.HttpResponse call(String token, ClientCredentials client, HttpFetcher using)
+  private HttpFetcher.HttpResponse call(String token, ClientCredentials client, Deadline deadline)
       throws TokenRejectedException {
+    try {
+      return fetcher.postForm(endpoint, form(token, client), headers(client), deadline);
+    } catch (IOException e) {
+      throw new TokenRejectedException(ReasonCode.IDP_UNAVAILABLE, "introspection call failed: " + e.getMessage());
+    }
+  }
+
+  private Map<String, String> form(String token, ClientCredentials client) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("token", token);
     form.put("token_type_hint", "access_token");
-    Map<String, String> headers = new LinkedHashMap<>();
     if (authentication == ClientAuthentication.CLIENT_SECRET_POST) {
       form.put("client_id", client.clientId());
       form.put("client_secret", client.clientSecret());
-    } else {
+    }
+    return form;
+  }
+
+  private Map<String, String> headers(ClientCredentials client) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (authentication == ClientAuthentication.CLIENT_SECRET_BASIC) {
       String pair = formEncode(client.clientId()) + ":" + formEncode(client.clientSecret());
       headers.put("Authorization",
           "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
     }
-    try {
-      return using.postForm(endpoint, form, headers);
-    } catch (IOException e) {
-      throw new TokenRejectedException(ReasonCode.IDP_UNAVAILABLE, "introspection call failed: " + e.getMessage());
-    }
+    return headers;
   }
 
   /** RFC 6749 §2.3.1: the id and secret are form-encoded before the Basic encoding. */

@@ -17,7 +17,10 @@ import java.util.Set;
  *       {@code client_secret_post}</td></tr>
  *   <tr><td>{@code AUTHORIZER_CLIENT_SECRET_ID}</td><td>Secrets Manager secret with the client credentials (see
  *       {@link ClientCredentialsSource})</td></tr>
- *   <tr><td>{@code AUTHORIZER_AUDIENCE}</td><td>checked against the answer's {@code aud} when present</td></tr>
+ *   <tr><td>{@code AUTHORIZER_AUDIENCE}</td><td>comma-separated audiences the answer's {@code aud} must contain one
+ *       of; default: the event's data store endpoint</td></tr>
+ *   <tr><td>{@code AUTHORIZER_INTROSPECTION_ALLOW_MISSING_AUDIENCE}</td><td>{@code true} accepts an answer without
+ *       {@code aud} (one with {@code aud} is still checked); default {@code false}</td></tr>
  *   <tr><td>{@code AUTHORIZER_INTROSPECTION_CACHE_SECONDS}</td><td>0 (off) to 3600; default 30</td></tr>
  *   <tr><td>{@code AUTHORIZER_INTROSPECTION_CACHE_MAX_ENTRIES}</td><td>1 to 1000000; default 10000</td></tr>
  *   <tr><td>{@code AUTHORIZER_CLOCK_SKEW_SECONDS}, {@code AUTHORIZER_MAX_TOKEN_BYTES}</td><td>as for JWTs</td></tr>
@@ -39,7 +42,7 @@ public final class IntrospectionSettings {
     String auth = config.choice("INTROSPECTION_AUTH", "client_secret_basic",
         Set.of("client_secret_basic", "client_secret_post"));
     ClientCredentialsSource credentials = ClientCredentialsSource.fromConfiguration(
-        config, context.secrets(), context.logger(ClientCredentialsSource.class.getName()));
+        config, context.secrets(), context.logger(ClientCredentialsSource.class.getName()), context.clock());
     IntrospectionClient client = new IntrospectionClient(endpoint,
         IntrospectionClient.ClientAuthentication.valueOf(auth.toUpperCase(Locale.ROOT)), credentials,
         new HttpFetcher(context.remoteCallTimeout(), MAX_RESPONSE_BYTES), context.remoteCallTimeout(),
@@ -52,6 +55,7 @@ public final class IntrospectionSettings {
         .cache(cache)
         .issuer(issuer)
         .audiences(config.list("AUDIENCE"))
+        .acceptMissingAudience(config.flag("INTROSPECTION_ALLOW_MISSING_AUDIENCE", false))
         .clockSkew(TokenSettings.clockSkew(config))
         .maxTokenBytes(TokenSettings.maxTokenBytes(config))
         .clock(context.clock());

@@ -17,17 +17,24 @@ import java.util.Objects;
 /**
  * Validates tokens (opaque or JWT) by asking the IdP (RFC 7662). Immutable and thread-safe once built.
  *
- * <p>The pipeline: the token's size and RFC 6750 {@code b64token} syntax; the {@link IntrospectionCache} (a hit does
- * no network I/O); the {@link IntrospectionClient}; then the same claim rules as for JWTs where the answer carries the
- * claim: {@code exp} required and not passed, {@code nbf}/{@code iat} not in the future, {@code iss} equal to the
- * configured issuer and {@code aud} containing a configured audience when those are configured and present; then the
- * provider's own {@link ClaimCheck}s. Only accepted results are cached.
+ * <p>The pipeline: the token's size and RFC 6750 {@code b64token} syntax; the answer, from the
+ * {@link IntrospectionCache} (a hit does no network I/O) or else from the {@link IntrospectionClient} within the
+ * request's deadline; then, <em>on every request, cache hit or not</em>, the same claim rules as for JWTs: {@code exp}
+ * required and not passed, {@code nbf}/{@code iat} not in the future, {@code iss} equal to the configured issuer when
+ * configured and present, {@code aud} containing a configured audience or else the request's data store endpoint (as
+ * the {@code jwks} provider does); then the provider's own {@link ClaimCheck}s. The cache keeps the IdP's answer,
+ * never a decision: an answer is remembered once it led to an accept, and decided afresh for each request.
+ *
+ * <p>An answer without {@code aud} is refused {@code INVALID_AUDIENCE}, unless the validator was built to
+ * {@link Builder#acceptMissingAudience accept missing audiences} (some servers' opaque tokens carry none).
  */
 public final class IntrospectionValidator implements TokenValidator {
   private final IntrospectionClient client;
   private final IntrospectionCache cache;
   private final String issuer;
   private final List<String> audiences;
+  private final boolean acceptMissingAudience;
+  private final boolean skipAudience;
   private final Duration clockSkew;
   private final int maxTokenBytes;
   private final Clock clock;
@@ -39,6 +46,8 @@ public final class IntrospectionValidator implements TokenValidator {
     this.cache = Objects.requireNonNull(b.cache, "cache");
     this.issuer = b.issuer;
     this.audiences = List.copyOf(b.audiences);
+    this.acceptMissingAudience = b.acceptMissingAudience;
+    this.skipAudience = b.skipAudience;
     this.clockSkew = b.clockSkew;
     this.maxTokenBytes = b.maxTokenBytes;
     this.clock = b.clock;
@@ -64,12 +73,13 @@ public final class IntrospectionValidator implements TokenValidator {
   public ValidationResult validate(String bearerToken, HealthLakeRequest request) {
     try {
       checkSyntax(bearerToken);
-      VerifiedToken cached = cache.get(bearerToken);
+      Map<String, Object> cached = cache.get(bearerToken);
       if (cached != null) {
-        return ValidationResult.accepted(cached);
+        return ValidationResult.accepted(verify(cached, request));
       }
-      VerifiedToken verified = verify(client.introspect(bearerToken), request);
-      cache.put(bearerToken, verified);
+      Map<String, Object> answer = client.introspect(bearerToken, request.deadline());
+      VerifiedToken verified = verify(answer, request);
+      cache.put(bearerToken, answer, verified.times().expiresAt());
       return ValidationResult.accepted(verified);
     } catch (TokenRejectedException e) {
       return ValidationResult.rejected(e.rejection());
@@ -85,9 +95,7 @@ public final class IntrospectionValidator implements TokenValidator {
       if (issuer != null && claims.containsKey("iss")) {
         ClaimRules.checkIssuer(claims, issuer);
       }
-      if (!audiences.isEmpty() && claims.containsKey("aud")) {
-        ClaimRules.checkAudience(claims, audiences);
-      }
+      checkAudience(claims, request);
       for (ClaimCheck check : checks) {
         check.check(Map.of(), claims, request);
       }
@@ -101,6 +109,13 @@ public final class IntrospectionValidator implements TokenValidator {
     }
     customizer.customize(claims, builder);
     return builder.build();
+  }
+
+  private void checkAudience(Map<String, Object> claims, HealthLakeRequest request) throws TokenRejectedException {
+    if (skipAudience || (acceptMissingAudience && !claims.containsKey("aud"))) {
+      return;
+    }
+    ClaimRules.checkAudience(claims, audiences.isEmpty() ? List.of(request.datastoreEndpoint()) : audiences);
   }
 
   /**
@@ -150,6 +165,8 @@ public final class IntrospectionValidator implements TokenValidator {
     private IntrospectionCache cache;
     private String issuer;
     private final List<String> audiences = new ArrayList<>();
+    private boolean acceptMissingAudience;
+    private boolean skipAudience;
     private Duration clockSkew = Duration.ofSeconds(60);
     private int maxTokenBytes = 8192;
     private Clock clock = Clock.systemUTC();
@@ -174,10 +191,28 @@ public final class IntrospectionValidator implements TokenValidator {
       return this;
     }
 
-    /** Audiences one of which the answer's {@code aud} must contain when present; empty for no check. */
+    /** Audiences one of which the answer's {@code aud} must contain; empty for the request's data store endpoint. */
     public Builder audiences(List<String> values) {
       this.audiences.clear();
       this.audiences.addAll(values);
+      return this;
+    }
+
+    /**
+     * Accepts an answer that has no {@code aud} at all (an answer with one is still checked). A weakening, for servers
+     * whose opaque tokens carry no audience: {@code AUTHORIZER_INTROSPECTION_ALLOW_MISSING_AUDIENCE}.
+     */
+    public Builder acceptMissingAudience(boolean value) {
+      this.acceptMissingAudience = value;
+      return this;
+    }
+
+    /**
+     * Skips the audience rule here, for a provider whose own {@link ClaimCheck} checks the audience (Keycloak checks it
+     * after the token type, in both of its modes).
+     */
+    public Builder withoutAudienceCheck() {
+      this.skipAudience = true;
       return this;
     }
 

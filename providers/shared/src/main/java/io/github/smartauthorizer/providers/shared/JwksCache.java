@@ -1,5 +1,6 @@
 package io.github.smartauthorizer.providers.shared;
 
+import io.github.smartauthorizer.api.Deadline;
 import io.github.smartauthorizer.api.ReasonCode;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -22,12 +23,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>TTL.</b> Keys are trusted for {@code ttl} after a successful fetch; then they are fetched again, so a key the
  *       IdP removed stops being trusted. From three quarters of the TTL on, a request triggers a background refresh and
  *       carries on with the keys it has, so steady traffic never waits for a fetch.
- *   <li><b>Unknown {@code kid}.</b> Triggers at most one fetch per {@code refetchInterval}, so a flood of random kids
- *       cannot become a flood of fetches.
+ *   <li><b>Unknown {@code kid}.</b> The first one refetches at once, however recent the last fetch (a key rotated
+ *       right after a cold start is found); only a refetch that still lacks the kid starts a quiet interval of
+ *       {@code refetchInterval} without refetches, so a flood of random kids causes at most one fetch per interval.
  *   <li><b>Outage.</b> When a fetch fails, the last keys keep working for at most {@code maxStale} past their TTL;
  *       failed fetches are retried at most once a second.
  *   <li><b>Single flight.</b> Concurrent callers that need a fetch share one; each fetch is bounded by the
  *       {@link HttpFetcher}'s timeout and size cap.
+ *   <li><b>Deadline.</b> A request's lock wait, discovery call and JWKS call all end by the request's
+ *       {@link Deadline}; when it has passed and no usable key is at hand, the answer is {@code IDP_UNAVAILABLE}.
  * </ul>
  */
 public final class JwksCache {
@@ -50,6 +54,8 @@ public final class JwksCache {
   private final AtomicLong fetches = new AtomicLong();
 
   private volatile State state = new State(null, null, null);
+  /** Until when unknown kids cause no refetch: set by a refetch that did not find the kid; {@code null} at first. */
+  private volatile Instant quietUntil;
 
   /** What is known: the keys (or {@code null}), when they were fetched, when a fetch was last attempted. */
   private record State(JwkSet keys, Instant fetchedAt, Instant lastAttemptAt) {}
@@ -79,7 +85,7 @@ public final class JwksCache {
    * @return whether keys are now cached
    */
   public boolean prefetch() {
-    fetchIfStillNeeded(clock.instant(), true, initFetcher);
+    fetchIfStillNeeded(clock.instant(), true, initFetcher, Deadline.none());
     return state.keys != null;
   }
 
@@ -94,29 +100,31 @@ public final class JwksCache {
     return keys == null ? 0 : keys.size();
   }
 
+  /** The key for a token, with no request deadline (tools and tests); see {@link #key(String, JwsAlgorithm, Deadline)}. */
+  public VerificationKey key(String kid, JwsAlgorithm algorithm) throws TokenRejectedException {
+    return key(kid, algorithm, Deadline.none());
+  }
+
   /**
-   * The key for a token.
+   * The key for a token. Every fetch and lock wait this causes ends by the request's {@code deadline}.
    *
    * @param kid the token's {@code kid}, or {@code null} when it has none
    * @param algorithm the token's (allowed) algorithm
-   * @throws TokenRejectedException {@code UNKNOWN_KID}, {@code ALG_NOT_ALLOWED} or {@code IDP_UNAVAILABLE}
+   * @param deadline the request's deadline
+   * @throws TokenRejectedException {@code UNKNOWN_KID}, {@code ALG_NOT_ALLOWED} or {@code IDP_UNAVAILABLE} (also when
+   *     the deadline passed before the keys could be had)
    */
-  public VerificationKey key(String kid, JwsAlgorithm algorithm) throws TokenRejectedException {
+  public VerificationKey key(String kid, JwsAlgorithm algorithm, Deadline deadline) throws TokenRejectedException {
     Instant now = clock.instant();
     State current = state;
     if (current.keys == null || !now.isBefore(current.fetchedAt.plus(ttl))) {
-      current = refreshExpired(now, current);
+      current = refreshExpired(now, current, deadline);
     } else if (!now.isBefore(current.fetchedAt.plus(softTtl))) {
       refreshInBackground();
     }
     Optional<VerificationKey> key = find(current.keys, kid, algorithm);
-    if (key.isEmpty() && current.lastAttemptAt != null
-        && !now.isBefore(current.lastAttemptAt.plus(refetchInterval))) {
-      State refreshed = fetchIfStillNeeded(now, false, fetcher);
-      if (refreshed != null && refreshed.keys != null) {
-        current = refreshed;
-        key = find(current.keys, kid, algorithm);
-      }
+    if (key.isEmpty()) {
+      key = refetchForUnknownKid(now, kid, algorithm, deadline);
     }
     VerificationKey found = key.orElseThrow(
         () -> new TokenRejectedException(ReasonCode.UNKNOWN_KID, kid == null
@@ -127,6 +135,52 @@ public final class JwksCache {
     return found;
   }
 
+  /**
+   * A refetch for a {@code kid} the cached keys lack (a rotated key), aws-jwt-verify's "penalty box": the first unknown
+   * {@code kid} refetches at once, whenever the last fetch was; only a refetch that still did not find it starts the
+   * quiet interval ({@code refetchInterval}), during which unknown kids cause no fetch. Decided under the fetch lock,
+   * so that a flood of random kids causes at most one fetch per interval.
+   *
+   * @throws TokenRejectedException {@code IDP_UNAVAILABLE} when the refetch was due but the deadline left no time
+   */
+  private Optional<VerificationKey> refetchForUnknownKid(Instant requestedAt, String kid, JwsAlgorithm algorithm,
+      Deadline deadline) throws TokenRejectedException {
+    Instant quiet = quietUntil;
+    if (quiet != null && requestedAt.isBefore(quiet)) {
+      return Optional.empty();
+    }
+    if (!lock(deadline)) {
+      throw deadlinePassed();
+    }
+    try {
+      State current = state;
+      Optional<VerificationKey> key = find(current.keys, kid, algorithm);
+      if (key.isPresent()) {
+        return key; // another caller's fetch brought it while this one waited
+      }
+      if (quietUntil != null && requestedAt.isBefore(quietUntil)) {
+        return Optional.empty();
+      }
+      if (current.lastAttemptAt != null && !current.lastAttemptAt.isBefore(requestedAt)
+          && current.fetchedAt != null && current.fetchedAt.equals(current.lastAttemptAt)) {
+        // a fetch that started after this request and succeeded lacks the kid too
+        quietUntil = current.lastAttemptAt.plus(refetchInterval);
+        return Optional.empty();
+      }
+      State after = fetchLocked(fetcher, deadline);
+      key = find(after.keys, kid, algorithm);
+      if (key.isEmpty()) {
+        if (deadline.isExpired()) {
+          throw deadlinePassed();
+        }
+        quietUntil = after.lastAttemptAt.plus(refetchInterval);
+      }
+      return key;
+    } finally {
+      fetchLock.unlock();
+    }
+  }
+
   private static Optional<VerificationKey> find(JwkSet keys, String kid, JwsAlgorithm algorithm) {
     if (keys == null) {
       return Optional.empty();
@@ -134,9 +188,9 @@ public final class JwksCache {
     return kid == null ? keys.soleKeyFor(algorithm) : keys.byKid(kid);
   }
 
-  private State refreshExpired(Instant now, State current) throws TokenRejectedException {
+  private State refreshExpired(Instant now, State current, Deadline deadline) throws TokenRejectedException {
     boolean mayTry = current.lastAttemptAt == null || !now.isBefore(current.lastAttemptAt.plus(FAILURE_BACKOFF));
-    State after = mayTry ? fetchIfStillNeeded(now, false, fetcher) : null;
+    State after = mayTry ? fetchIfStillNeeded(now, false, fetcher, deadline) : null;
     if (after != null && after.keys != null && now.isBefore(after.fetchedAt.plus(ttl))) {
       return after;
     }
@@ -144,7 +198,15 @@ public final class JwksCache {
     if (known.keys != null && now.isBefore(known.fetchedAt.plus(ttl).plus(maxStale))) {
       return known;
     }
+    if (deadline.isExpired()) {
+      throw deadlinePassed();
+    }
     throw new TokenRejectedException(ReasonCode.IDP_UNAVAILABLE, "JWKS unavailable and no usable cached keys");
+  }
+
+  private static TokenRejectedException deadlinePassed() {
+    return new TokenRejectedException(ReasonCode.IDP_UNAVAILABLE, "the request deadline passed before the JWKS could"
+        + " be fetched");
   }
 
   private void refreshInBackground() {
@@ -154,7 +216,7 @@ public final class JwksCache {
     try {
       refreshExecutor.execute(() -> {
         try {
-          fetchIfStillNeeded(clock.instant(), false, fetcher);
+          fetchIfStillNeeded(clock.instant(), false, fetcher, Deadline.none());
         } finally {
           backgroundRefreshRunning.set(false);
         }
@@ -164,21 +226,24 @@ public final class JwksCache {
     }
   }
 
+  /** Takes the fetch lock, waiting at most the lock wait and never past the deadline. */
+  private boolean lock(Deadline deadline) {
+    try {
+      return fetchLock.tryLock(deadline.cap(lockWait).toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /**
    * Fetches unless another caller fetched since {@code requestedAt} while this one waited for the lock.
    *
    * @return the state after the fetch (or the one another caller produced), or {@code null} when the lock could not be
    *     had in time
    */
-  private State fetchIfStillNeeded(Instant requestedAt, boolean force, HttpFetcher using) {
-    boolean locked;
-    try {
-      locked = fetchLock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-    if (!locked) {
+  private State fetchIfStillNeeded(Instant requestedAt, boolean force, HttpFetcher using, Deadline deadline) {
+    if (!lock(deadline)) {
       return null;
     }
     try {
@@ -186,28 +251,34 @@ public final class JwksCache {
       if (!force && current.lastAttemptAt != null && !current.lastAttemptAt.isBefore(requestedAt)) {
         return current;
       }
-      Instant attemptAt = clock.instant();
-      fetches.incrementAndGet();
-      try {
-        JwkSet keys = load(using);
-        State next = new State(keys, attemptAt, attemptAt);
-        state = next;
-        return next;
-      } catch (IOException | JwkSetParser.InvalidJwksException | RuntimeException e) {
-        log.log(Level.WARNING, "JWKS fetch from {0} failed: {1}", location, e.getClass().getSimpleName() + ": "
-            + e.getMessage());
-        State next = new State(current.keys, current.fetchedAt, attemptAt);
-        state = next;
-        return next;
-      }
+      return fetchLocked(using, deadline);
     } finally {
       fetchLock.unlock();
     }
   }
 
-  private JwkSet load(HttpFetcher using) throws IOException, JwkSetParser.InvalidJwksException {
+  /** One fetch, with the lock held: the new state (the old keys kept when the fetch failed). */
+  private State fetchLocked(HttpFetcher using, Deadline deadline) {
+    State current = state;
+    Instant attemptAt = clock.instant();
+    fetches.incrementAndGet();
+    try {
+      JwkSet keys = load(using, deadline);
+      State next = new State(keys, attemptAt, attemptAt);
+      state = next;
+      return next;
+    } catch (IOException | JwkSetParser.InvalidJwksException | RuntimeException e) {
+      log.log(Level.WARNING, "JWKS fetch from {0} failed: {1}", location, e.getClass().getSimpleName() + ": "
+          + e.getMessage());
+      State next = new State(current.keys, current.fetchedAt, attemptAt);
+      state = next;
+      return next;
+    }
+  }
+
+  private JwkSet load(HttpFetcher using, Deadline deadline) throws IOException, JwkSetParser.InvalidJwksException {
     HttpFetcher.HttpResponse response =
-        using.get(location.resolve(using), "application/jwk-set+json, application/json");
+        using.get(location.resolve(using, deadline), "application/jwk-set+json, application/json", deadline);
     if (!response.isSuccessful()) {
       throw new IOException("JWKS endpoint answered HTTP " + response.status());
     }

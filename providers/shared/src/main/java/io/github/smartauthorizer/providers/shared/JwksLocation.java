@@ -1,5 +1,6 @@
 package io.github.smartauthorizer.providers.shared;
 
+import io.github.smartauthorizer.api.Deadline;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -18,7 +19,7 @@ public abstract class JwksLocation {
     Objects.requireNonNull(jwksUri, "jwksUri");
     return new JwksLocation() {
       @Override
-      URI resolve(HttpFetcher fetcher) {
+      URI resolve(HttpFetcher fetcher, Deadline deadline) {
         return jwksUri;
       }
 
@@ -37,7 +38,11 @@ public abstract class JwksLocation {
     return new Discovered(issuer);
   }
 
-  abstract URI resolve(HttpFetcher fetcher) throws IOException;
+  /**
+   * The JWKS URI, looked up (for discovery) within the request's deadline: the discovery call and the JWKS call
+   * after it share one deadline.
+   */
+  abstract URI resolve(HttpFetcher fetcher, Deadline deadline) throws IOException;
 
   private static final class Discovered extends JwksLocation {
     private final String issuer;
@@ -48,13 +53,13 @@ public abstract class JwksLocation {
     }
 
     @Override
-    URI resolve(HttpFetcher fetcher) throws IOException {
+    URI resolve(HttpFetcher fetcher, Deadline deadline) throws IOException {
       URI known = resolved;
       if (known != null) {
         return known;
       }
       URI discovery = URI.create(stripSlash(issuer) + "/.well-known/openid-configuration");
-      HttpFetcher.HttpResponse response = fetcher.get(discovery, "application/json");
+      HttpFetcher.HttpResponse response = fetcher.get(discovery, "application/json", deadline);
       if (!response.isSuccessful()) {
         throw new IOException("discovery answered HTTP " + response.status());
       }

@@ -1,5 +1,6 @@
 package io.github.smartauthorizer.providers.shared;
 
+import io.github.smartauthorizer.api.Deadline;
 import io.github.smartauthorizer.api.HealthLakeRequest;
 import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.api.Rejection;
@@ -78,7 +79,7 @@ public final class JwtValidator implements TokenValidator {
   private VerifiedToken verify(String token, HealthLakeRequest request) throws TokenRejectedException {
     CompactJws jws = CompactJws.parse(token, maxTokenBytes, this::checkHeader);
     Map<String, Object> header = jws.header();
-    checkSignature(jws);
+    checkSignature(jws, request.deadline());
     Map<String, Object> claims = jws.payload();
     TokenTimes times = ClaimRules.times(claims);
     try {
@@ -106,13 +107,13 @@ public final class JwtValidator implements TokenValidator {
    * @throws TokenRejectedException when the JWS would be refused
    */
   void verifyJws(String token) throws TokenRejectedException {
-    checkSignature(CompactJws.parseJws(token, maxTokenBytes));
+    checkSignature(CompactJws.parseJws(token, maxTokenBytes), Deadline.none());
   }
 
-  private void checkSignature(CompactJws jws) throws TokenRejectedException {
+  private void checkSignature(CompactJws jws, Deadline deadline) throws TokenRejectedException {
     Map<String, Object> header = jws.header();
     JwsAlgorithm algorithm = checkHeader(header);
-    VerificationKey key = keys.key(kid(header), algorithm);
+    VerificationKey key = keys.key(kid(header), algorithm, deadline);
     if (!key.verifies(jws)) {
       throw new TokenRejectedException(ReasonCode.BAD_SIGNATURE, "signature does not verify");
     }

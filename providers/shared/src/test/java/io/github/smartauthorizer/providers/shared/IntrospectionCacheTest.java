@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.smartauthorizer.api.TokenTimes;
-import io.github.smartauthorizer.api.VerifiedToken;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -34,36 +33,45 @@ class IntrospectionCacheTest {
     return new IntrospectionCache(lifetime, maxEntries, clock);
   }
 
-  /** An accepted result for a token whose subject is {@code subject}, expiring {@code expiresIn} from now. */
-  private VerifiedToken result(String subject, Duration expiresIn) {
+  /** An active answer for a token whose subject is {@code subject}, expiring {@code expiresIn} from now. */
+  private Map<String, Object> result(String subject, Duration expiresIn) {
     long now = clock.epochSecond();
-    return VerifiedToken.builder()
-        .subject(subject)
-        .scope("patient/*.read")
-        .times(new TokenTimes(now, null, expiresIn == null ? null : now + expiresIn.toSeconds()))
-        .build();
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("active", true);
+    answer.put("sub", subject);
+    answer.put("scope", "patient/*.read");
+    answer.put("iat", now);
+    if (expiresIn != null) {
+      answer.put("exp", now + expiresIn.toSeconds());
+    }
+    return answer;
   }
 
-  private VerifiedToken result(String subject) {
+  private Map<String, Object> result(String subject) {
     return result(subject, Duration.ofHours(1));
   }
 
+  /** Remembers an answer as the validator does: until its {@code exp}. */
+  private static void put(IntrospectionCache cache, String token, Map<String, Object> answer) {
+    cache.put(token, answer, (Long) answer.get("exp"));
+  }
+
   @Test
-  void repeatedTokenIsAHitReturningTheStoredResult() {
+  void repeatedTokenIsAHitReturningTheStoredAnswer() {
     IntrospectionCache cache = cache(LIFETIME, 10);
-    VerifiedToken stored = result("user-1");
+    Map<String, Object> stored = result("user-1");
 
-    cache.put("token-1", stored);
+    put(cache, "token-1", stored);
 
-    assertSame(stored, cache.get("token-1"));
-    assertSame(stored, cache.get("token-1"));
+    assertEquals(stored, cache.get("token-1"));
+    assertEquals(stored, cache.get("token-1"));
     assertEquals(1, cache.size());
   }
 
   @Test
   void unknownTokenIsAMiss() {
     IntrospectionCache cache = cache(LIFETIME, 10);
-    cache.put("token-1", result("user-1"));
+    put(cache, "token-1", result("user-1"));
 
     assertNull(cache.get("token-2"));
     assertNull(cache.get("token-1 "), "a different string is a different key");
@@ -72,7 +80,7 @@ class IntrospectionCacheTest {
   @Test
   void entryExpiresAfterTheLifetimeWhenTheTokenLivesLonger() {
     IntrospectionCache cache = cache(LIFETIME, 10);
-    cache.put("token-1", result("user-1", Duration.ofHours(1)));
+    put(cache, "token-1", result("user-1", Duration.ofHours(1)));
 
     clock.advance(LIFETIME.minusSeconds(1));
     assertNotNull(cache.get("token-1"), "still cached one second before the lifetime ends");
@@ -85,7 +93,7 @@ class IntrospectionCacheTest {
   @Test
   void entryExpiresAtTheTokensExpWhenThatComesFirst() {
     IntrospectionCache cache = cache(LIFETIME, 10);
-    cache.put("token-1", result("user-1", Duration.ofSeconds(10)));
+    put(cache, "token-1", result("user-1", Duration.ofSeconds(10)));
 
     clock.advance(Duration.ofSeconds(9));
     assertNotNull(cache.get("token-1"));
@@ -97,7 +105,7 @@ class IntrospectionCacheTest {
   @Test
   void entryOfATokenWithoutExpLivesForTheLifetime() {
     IntrospectionCache cache = cache(LIFETIME, 10);
-    cache.put("token-1", result("user-1", null));
+    put(cache, "token-1", result("user-1", null));
 
     clock.advance(LIFETIME.minusSeconds(1));
     assertNotNull(cache.get("token-1"));
@@ -108,7 +116,7 @@ class IntrospectionCacheTest {
   @Test
   void resultOfAnAlreadyExpiredTokenIsNeverServed() {
     IntrospectionCache cache = cache(LIFETIME, 10);
-    cache.put("token-1", result("user-1", Duration.ofSeconds(-5)));
+    put(cache, "token-1", result("user-1", Duration.ofSeconds(-5)));
 
     assertNull(cache.get("token-1"));
   }
@@ -116,39 +124,39 @@ class IntrospectionCacheTest {
   @Test
   void putReplacesTheEntryAndRestartsItsLifetime() {
     IntrospectionCache cache = cache(LIFETIME, 10);
-    cache.put("token-1", result("user-1"));
+    put(cache, "token-1", result("user-1"));
     clock.advance(Duration.ofSeconds(20));
-    VerifiedToken newer = result("user-1");
+    Map<String, Object> newer = result("user-1");
 
-    cache.put("token-1", newer);
+    put(cache, "token-1", newer);
     clock.advance(Duration.ofSeconds(20));
 
-    assertSame(newer, cache.get("token-1"));
+    assertEquals(newer, cache.get("token-1"));
     assertEquals(1, cache.size());
   }
 
   @Test
   void fullCacheEvictsTheLeastRecentlyUsedEntry() {
     IntrospectionCache cache = cache(LIFETIME, 3);
-    cache.put("token-a", result("a"));
-    cache.put("token-b", result("b"));
-    cache.put("token-c", result("c"));
+    put(cache, "token-a", result("a"));
+    put(cache, "token-b", result("b"));
+    put(cache, "token-c", result("c"));
     assertNotNull(cache.get("token-a"), "touching a makes b the least recently used");
 
-    cache.put("token-d", result("d"));
+    put(cache, "token-d", result("d"));
 
     assertEquals(3, cache.size());
     assertNull(cache.get("token-b"));
-    assertEquals("a", cache.get("token-a").subject());
-    assertEquals("c", cache.get("token-c").subject());
-    assertEquals("d", cache.get("token-d").subject());
+    assertEquals("a", cache.get("token-a").get("sub"));
+    assertEquals("c", cache.get("token-c").get("sub"));
+    assertEquals("d", cache.get("token-d").get("sub"));
   }
 
   @Test
   void zeroLifetimeDisablesTheCache() {
     IntrospectionCache cache = cache(Duration.ZERO, 10);
 
-    cache.put("token-1", result("user-1"));
+    put(cache, "token-1", result("user-1"));
 
     assertFalse(cache.enabled());
     assertNull(cache.get("token-1"));
@@ -190,12 +198,12 @@ class IntrospectionCacheTest {
             String subject = "user-" + random.nextInt(distinctTokens);
             String token = "token-for-" + subject;
             if (random.nextBoolean()) {
-              cache.put(token, result(subject));
+              put(cache, token, result(subject));
             } else {
-              VerifiedToken hit = cache.get(token);
+              Map<String, Object> hit = cache.get(token);
               if (hit != null) {
                 hits.incrementAndGet();
-                assertEquals(subject, hit.subject(), "a hit returned another token's result");
+                assertEquals(subject, hit.get("sub"), "a hit returned another token's result");
               }
             }
           }

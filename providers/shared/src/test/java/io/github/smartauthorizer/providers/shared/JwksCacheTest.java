@@ -167,15 +167,42 @@ class JwksCacheTest {
   }
 
   @Test
-  void unknownKidRightAfterAFetchIsRejectedWithoutARequest() {
+  void aKeyRotatedRightAfterTheInitPrefetchIsFoundAtOnce() {
+    TestIssuer before = startIssuer("gen-1");
+    JwksCache keys = cache(before.jwksUri());
+    JwtValidator validator = validator(before.issuer(), keys);
+    assertTrue(keys.prefetch());
+    assertEquals(1, before.takeJwksRequests());
+    int port = before.port();
+    before.shutdown();
+    TestIssuer after = startIssuer(TestKeys.rsa(), "gen-2", port);
+
+    clock.advance(Duration.ofSeconds(1)); // far inside the refetch interval, counted from the prefetch
+    VerifiedToken verified = accepted(validate(validator, longLivedToken(after)));
+    assertEquals("user-123", verified.subject());
+    assertEquals(1, after.takeJwksRequests(), "the first unknown kid refetches at once");
+  }
+
+  @Test
+  void onlyARefetchThatStillLacksTheKidStartsTheQuietInterval() {
     TestIssuer issuer = startIssuer("gen-1");
     JwksCache keys = cache(issuer.jwksUri());
+    JwtValidator validator = validator(issuer.issuer(), keys);
     assertTrue(keys.prefetch());
     issuer.takeJwksRequests();
+
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(ReasonCode.UNKNOWN_KID, reason(validate(validator, strangerToken(issuer.issuer(), "unknown-1"))));
+    assertEquals(1, issuer.takeJwksRequests(), "the first unknown kid refetched");
+
     clock.advance(REFETCH_INTERVAL.minusSeconds(1));
-    assertEquals(ReasonCode.UNKNOWN_KID,
-        reason(validate(validator(issuer.issuer(), keys), strangerToken(issuer.issuer(), "unknown-1"))));
-    assertEquals(1, keys.fetchCount());
+    assertEquals(ReasonCode.UNKNOWN_KID, reason(validate(validator, strangerToken(issuer.issuer(), "unknown-2"))));
+    assertEquals(0, issuer.takeJwksRequests(), "quiet until the interval after the fruitless refetch has passed");
+
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(ReasonCode.UNKNOWN_KID, reason(validate(validator, strangerToken(issuer.issuer(), "unknown-3"))));
+    assertEquals(1, issuer.takeJwksRequests());
+    accepted(validate(validator, longLivedToken(issuer)));
     assertEquals(0, issuer.takeJwksRequests());
   }
 
