@@ -19,7 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The type is a FHIR resource type name ({@code [A-Z][A-Za-z]{0,63}}) or {@code *}. Anything that does not start
  * with {@code patient/}, {@code user/} or {@code system/} is not a resource scope ({@code openid}, {@code fhirUser},
- * {@code launch/patient}, {@code offline_access}, ...).
+ * {@code launch/patient}, {@code offline_access}, ...); one whose part before the first {@code /} is a context in
+ * another case ({@code Patient/*.read}, {@code SYSTEM/*.*}) is not one either, and the policy drops it
+ * ({@link #isResourceScopeInAnotherCase}).
  *
  * <p>{@link #parse} is one left-to-right pass over the text, without regular expressions or recursion: its time is
  * linear in the length of the scope and its stack depth constant, so a filter of thousands of {@code &name=value}
@@ -49,6 +51,36 @@ record SmartScope(String text, String context, String resourceType, Version vers
   /** Whether a scope claims to be a resource scope (starts with a SMART context), valid or not. */
   static boolean isResourceScope(String scope) {
     return scope.startsWith("patient/") || scope.startsWith("user/") || scope.startsWith("system/");
+  }
+
+  /**
+   * Whether the part of a scope before its first {@code /} is {@code patient}, {@code user} or {@code system} in
+   * another case ({@code Patient/*.read}, {@code SYSTEM/*.*}): a resource scope HealthLake would not read as the
+   * issuer may have meant it. Only ASCII letters are folded: {@code system} spelled with U+017F (long s) is not a
+   * context in another case (the policy drops it anyway, as it is not an RFC 6749 scope-token).
+   */
+  static boolean isResourceScopeInAnotherCase(String scope) {
+    for (String context : CONTEXTS) {
+      int length = context.length();
+      if (scope.length() > length && scope.charAt(length) == '/' && !scope.startsWith(context)
+          && startsWithIgnoringAsciiCase(scope, context)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean startsWithIgnoringAsciiCase(String text, String lowerCasePrefix) {
+    for (int i = 0; i < lowerCasePrefix.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        c = (char) (c + ('a' - 'A'));
+      }
+      if (c != lowerCasePrefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

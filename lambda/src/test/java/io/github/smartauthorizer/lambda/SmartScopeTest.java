@@ -174,6 +174,22 @@ class SmartScopeTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"Patient/*.read", "SYSTEM/*.*", "User/Observation.rs", "sYsTeM/", "PATIENT/x/y"})
+  void aContextInAnotherCaseBeforeTheFirstSlashIsRecognised(String scope) {
+    assertTrue(SmartScope.isResourceScopeInAnotherCase(scope), scope);
+    assertFalse(SmartScope.isResourceScope(scope), scope);
+    assertEquals(Optional.empty(), SmartScope.parse(scope), scope);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"patient/*.read", "system/*.*", "Patient", "launch/Patient", "x/Patient/*.read",
+      "Patients/*.read", "Use/x", "SYSTEM", "openid", "", "/", "u\u017Fer/*.rs", "\u017Fystem/*.*",
+      "pat\u0130ent/*.rs"})
+  void otherScopesAreNotContextsInAnotherCaseAndOnlyAsciiLettersAreFolded(String scope) {
+    assertFalse(SmartScope.isResourceScopeInAnotherCase(scope), scope);
+  }
+
+  @ParameterizedTest
   @CsvSource({
       "patient/Observation.read, false",
       "patient/Observation.write, true",
