@@ -31,12 +31,19 @@ import java.util.regex.Pattern;
  *       ({@code Practitioner/123}) or {@code absolute} (the data store endpoint + {@code Practitioner/123})</td></tr>
  * </table>
  *
- * <p>In order: resource scopes that are not valid SMART scopes are dropped; scopes the data store's version cannot
- * take are dropped or translated; no resource scope left is {@code INSUFFICIENT_SCOPE}; a {@code patient/} scope
- * without a patient claim is {@code MISSING_CLAIM}; {@code fhirUser} is put into the configured form, and one that
- * cannot be ({@code fhirUser} not a reference {@code Type/id}, or an absolute URL outside the data store) is
- * {@code MISSING_CLAIM}. Other scopes ({@code openid}, {@code fhirUser}, {@code launch/patient}, ...) pass untouched;
- * when nothing was dropped or translated the scope string is passed on byte for byte.
+ * <p>The scope string is split on single spaces (U+0020) only. In order: tokens that are not RFC 6749 §3.3
+ * scope-tokens ({@link #isScopeToken}: a control character, whitespace other than the separating space, {@code "},
+ * {@code \} or anything outside ASCII) are dropped, so {@code launch<TAB>system/*.*} never reaches HealthLake as one
+ * opaque token; resource scopes that are not valid SMART scopes are dropped, and so are scopes whose part before the
+ * first {@code /} is a SMART context in another case ({@code Patient/*.read}, {@code SYSTEM/*.*}); scopes the data
+ * store's version cannot take are dropped or translated; no resource scope left is {@code INSUFFICIENT_SCOPE}, its
+ * detail counting what was dropped and never quoting it; a {@code patient/} scope without a patient claim is
+ * {@code MISSING_CLAIM}; {@code fhirUser} is put into the configured form, and one that cannot be ({@code fhirUser}
+ * not a reference {@code Type/id}, or an absolute URL outside the data store) is {@code MISSING_CLAIM}. Other scopes
+ * ({@code openid}, {@code fhirUser}, {@code launch/patient}, ...) pass untouched. When nothing was dropped or
+ * translated and the tokens were separated by single spaces, the scope string is passed on byte for byte; otherwise
+ * it is the kept scopes joined by single spaces, each once, with no empty token. Either way what is passed on is a
+ * list of scope-tokens each of which was in the issued string or is the v1 translation of one.
  */
 final class SmartScopePolicy {
   static final String VERSION_VARIABLE = "SMART_VERSION";
@@ -103,17 +110,35 @@ final class SmartScopePolicy {
   /** Applies the policy to the payload the claim mapper produced. */
   Outcome apply(AuthPayload payload, HealthLakeRequest request) {
     TokenTimes times = new TokenTimes(payload.iat(), payload.nbf(), payload.exp());
+    String issued = payload.scope();
     List<String> kept = new ArrayList<>();
     List<SmartScope> resourceScopes = new ArrayList<>();
+    int notScopeTokens = 0;
     int invalid = 0;
     int unsupported = 0;
     boolean changed = false;
-    for (String scope : payload.scope().split(" ")) {
+    for (int start = 0, end; start <= issued.length(); start = end + 1) {
+      end = issued.indexOf(' ', start);
+      if (end < 0) {
+        end = issued.length();
+      }
+      String scope = issued.substring(start, end);
       if (scope.isEmpty()) {
+        changed = true;
+        continue;
+      }
+      if (!isScopeToken(scope)) {
+        notScopeTokens++;
+        changed = true;
         continue;
       }
       if (!SmartScope.isResourceScope(scope)) {
-        kept.add(scope);
+        if (SmartScope.isResourceScopeInAnotherCase(scope)) {
+          invalid++;
+          changed = true;
+        } else {
+          kept.add(scope);
+        }
         continue;
       }
       Optional<SmartScope> parsed = SmartScope.parse(scope);
@@ -136,7 +161,7 @@ final class SmartScopePolicy {
     }
     if (resourceScopes.isEmpty()) {
       return refuse(ReasonCode.INSUFFICIENT_SCOPE, "no SMART resource scope (patient/, user/, system/) the data store"
-          + " takes" + dropped(invalid, unsupported), times);
+          + " takes" + dropped(notScopeTokens, invalid, unsupported), times);
     }
     if (patientContextRequired && (payload.patient() == null || payload.patient().isBlank())
         && resourceScopes.stream().anyMatch(s -> s.context().equals("patient"))) {
@@ -171,8 +196,28 @@ final class SmartScopePolicy {
     return endpoint.endsWith("/") ? endpoint : endpoint + "/";
   }
 
-  private static String dropped(int invalid, int unsupported) {
+  /**
+   * Whether a scope is an RFC 6749 §3.3 scope-token: {@code 1*( %x21 / %x23-5B / %x5D-7E )}, i.e. printable ASCII
+   * without space, {@code "} and {@code \}.
+   */
+  static boolean isScopeToken(String scope) {
+    if (scope.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < scope.length(); i++) {
+      char c = scope.charAt(i);
+      if (c < 0x21 || c > 0x7E || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String dropped(int notScopeTokens, int invalid, int unsupported) {
     List<String> parts = new ArrayList<>();
+    if (notScopeTokens > 0) {
+      parts.add(notScopeTokens + " not valid RFC 6749 scope-token" + (notScopeTokens == 1 ? "" : "s"));
+    }
     if (invalid > 0) {
       parts.add(invalid + " not valid SMART scope" + (invalid == 1 ? "" : "s"));
     }

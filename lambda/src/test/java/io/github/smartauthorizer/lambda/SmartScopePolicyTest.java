@@ -66,8 +66,8 @@ class SmartScopePolicyTest {
 
   @Test
   void onAV2DataStoreV1V2AndV22ScopesPassByteForByte() {
-    String scope = "launch/patient  openid fhirUser patient/Observation.rs?category=laboratory patient/Patient.read "
-        + "user/*.cruds";
+    String scope = "launch/patient openid fhirUser patient/Observation.rs?category=laboratory patient/Patient.read "
+        + "user/*.cruds user/*.cruds";
     assertEquals(scope, scopeAfter(policy(), scope), "the default is v2; nothing dropped, the string is untouched");
     assertEquals(scope, scopeAfter(policy("AUTHORIZER_SMART_VERSION", "V2"), scope));
   }
@@ -130,6 +130,66 @@ class SmartScopePolicyTest {
         "launch/patient patient/Observation.rs");
     assertEquals(ReasonCode.INSUFFICIENT_SCOPE, refusal(outcome));
     assertTrue(outcome.rejection().detail().contains("v1 data store"), outcome.rejection().detail());
+  }
+
+  // --- scope tokens (RFC 6749 §3.3) and context case ---
+
+  @ParameterizedTest
+  @ValueSource(strings = {"launch\tsystem/*.*", "openid\nsystem/*.*", "launch\u000bsystem/*.*", "a\u0000b",
+      "launch\rsystem/*.*", "fhir\"User", "fhir\\User", "openid\u007f", "l\u00e4unch", "system/*.*\u00a0",
+      "user/*.rs\u2028", "\ud83d\ude00", "launch\u3000system/*.*"})
+  void aTokenThatIsNotAnRfc6749ScopeTokenIsDroppedAndNeverPassedOn(String malformed) {
+    assertEquals("openid patient/Observation.rs",
+        scopeAfter(policy(), "openid " + malformed + " patient/Observation.rs"), "only the valid tokens, joined by "
+            + "single spaces");
+  }
+
+  @Test
+  void scopeTokensAreExactlyTheCharactersOfRfc6749() {
+    for (int c = 0; c <= Character.MAX_VALUE; c++) {
+      boolean rfc6749 = c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
+      String one = String.valueOf((char) c);
+      assertEquals(rfc6749, SmartScopePolicy.isScopeToken(one), () -> "U+" + Integer.toHexString(one.charAt(0)));
+      assertEquals(rfc6749, SmartScopePolicy.isScopeToken("openid" + one + "x"));
+    }
+    assertFalse(SmartScopePolicy.isScopeToken(""), "a scope-token has at least one character");
+    assertFalse(SmartScopePolicy.isScopeToken("\ud83d\ude00"), "no character outside the BMP either");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Patient/*.read", "SYSTEM/*.*", "User/Observation.rs", "sYstem/*.cruds", "PATIENT/x",
+      "Patient/", "USER/*.rs?category=laboratory"})
+  void aResourceScopeInAnotherCaseIsDroppedAsAnInvalidResourceScope(String scope) {
+    assertEquals("launch/patient patient/Observation.rs",
+        scopeAfter(policy(), "launch/patient " + scope + " patient/Observation.rs"));
+    SmartScopePolicy.Outcome alone = apply(policy(), "openid " + scope);
+    assertEquals(ReasonCode.INSUFFICIENT_SCOPE, refusal(alone));
+    assertEquals("no SMART resource scope (patient/, user/, system/) the data store takes (dropped: 1 not valid SMART"
+        + " scope)", alone.rejection().detail());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Patient", "launch/Patient", "SYSTEM", "patients/x.read", "fhirUser", "x/system/*.*"})
+  void otherScopesThatMerelyContainAContextWordStillPassUntouched(String scope) {
+    assertEquals(scope + " user/*.rs", scopeAfter(policy(), scope + " user/*.rs"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "'openid  patient/Observation.rs'|openid patient/Observation.rs",
+      "' openid patient/Observation.rs'|openid patient/Observation.rs",
+      "'openid patient/Observation.rs '|openid patient/Observation.rs",
+      "'   patient/Observation.rs    openid   '|patient/Observation.rs openid"})
+  void emptyTokensAreNotPassedOnAndTheScopeIsRejoinedWithSingleSpaces(String issued, String passed) {
+    assertEquals(passed, scopeAfter(policy(), issued));
+  }
+
+  @Test
+  void aTokenWhoseOnlyResourceScopeWasNotAScopeTokenIsInsufficientScopeCountingWhatWasDropped() {
+    SmartScopePolicy.Outcome outcome = apply(policy(), "launch\tsystem/*.* openid Patient/*.read fhir\"User");
+    assertEquals(ReasonCode.INSUFFICIENT_SCOPE, refusal(outcome));
+    assertEquals("no SMART resource scope (patient/, user/, system/) the data store takes (dropped: 2 not valid RFC"
+        + " 6749 scope-tokens, 1 not valid SMART scope)", outcome.rejection().detail());
   }
 
   // --- patient context ---

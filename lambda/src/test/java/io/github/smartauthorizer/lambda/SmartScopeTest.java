@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.smartauthorizer.lambda.SmartScope.Version;
+import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -74,6 +76,81 @@ class SmartScopeTest {
     assertEquals(Optional.empty(), SmartScope.parse(scope), scope);
   }
 
+  @Test
+  void aScopeWithTwelveHundredFilterPairsParsesWithoutOverflowingTheStack() {
+    String scope = "patient/Observation.rs?a=b" + "&a=b".repeat(1200);
+    SmartScope parsed = SmartScope.parse(scope).orElseThrow();
+    assertEquals(scope, parsed.text());
+    assertEquals("?a=b" + "&a=b".repeat(1200), parsed.filter());
+    assertEquals("rs", parsed.permissions());
+    assertEquals(SmartScopeRegexOracle.parse(scope), Optional.of(parsed),
+        "what the regular expressions answer on a big stack");
+  }
+
+  @Test
+  void filtersOfAnyLengthAreDecidedInOnePass() {
+    String pairs = "&code=http://loinc.org|1234-5".repeat(100_000);
+    assertTrue(SmartScope.parse("user/Observation.rs?category=laboratory" + pairs).isPresent());
+    assertEquals(Optional.empty(), SmartScope.parse("user/Observation.rs?category=laboratory" + pairs + "&"));
+    assertEquals(Optional.empty(), SmartScope.parse("user/Observation.rs?category=laboratory" + pairs + "&x"));
+    assertEquals(Optional.empty(), SmartScope.parse("user/*.rs?category=laboratory" + pairs));
+  }
+
+  @Test
+  void theParserAcceptsExactlyTheLanguageOfTheFormerRegularExpressions() {
+    List<String> contexts = List.of("patient", "user", "system", "Patient", "SYSTEM", "patients", "");
+    List<String> slashes = List.of("/", "", "//");
+    List<String> types = List.of("Observation", "*", "O", "observation", "Obs-ervation", "A" + "a".repeat(63),
+        "A" + "a".repeat(64), "**", "", "Ob1", "\u00c4rzt");
+    List<String> dots = List.of(".", "", "..", "?");
+    List<String> permissions = List.of("read", "write", "*", "c", "r", "rs", "cruds", "sr", "", "READ", "rr", "reads",
+        "cruds2", "*s");
+    List<String> suffixes = List.of("", "?", "?a=b", "?a=b&c=d", "?a=b=c", "?a==b", "?=b", "?a=", "?a", "?a=b&",
+        "?a=b&&c=d", "?a=b?c", "?a=b#f", "?a=b c", "?a=b\t", "?a\u000b=b", "?a=b\f", "?a=b\u0085", "?a=b\u2028",
+        "?a=\u2029", "?a=b\u00a0", "?a=b\u3000", "?a=\u00e4", "?a=b\n", "?a=b\r\n", "\n", "x", "?a=b&c", "?a=b&=c",
+        "?k=http://x|y&code:in=%3A", "?a=\"\\", "?a=b\ud83d", "?\u0000=\u007f", "??a=b", "?&a=b");
+    int compared = 0;
+    for (String context : contexts) {
+      for (String slash : slashes) {
+        for (String type : types) {
+          for (String dot : dots) {
+            for (String letters : permissions) {
+              for (String suffix : suffixes) {
+                String scope = context + slash + type + dot + letters + suffix;
+                assertEquals(SmartScopeRegexOracle.parse(scope), SmartScope.parse(scope), scope);
+                compared++;
+              }
+            }
+          }
+        }
+      }
+    }
+    assertEquals(7 * 3 * 11 * 4 * 14 * 35, compared);
+  }
+
+  @Test
+  void randomEditsOfValidScopesAreDecidedAsTheFormerRegularExpressionsDecidedThem() {
+    String[] valid = {"patient/Observation.read", "user/*.cruds", "system/Patient.rs?_tag=a&code=b|c",
+        "patient/Observation.rs?a=b" + "&a=b".repeat(100)};
+    char[] alphabet = "patientusersystemObservation*./?&=#rcudswrite \t\n\u0085\u2028\u00a0\u00e4AZaz09%|:-"
+        .toCharArray();
+    Random random = new Random(13);
+    for (int i = 0; i < 50_000; i++) {
+      StringBuilder scope = new StringBuilder(valid[random.nextInt(valid.length)]);
+      for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
+        int at = random.nextInt(scope.length() + 1);
+        char c = alphabet[random.nextInt(alphabet.length)];
+        switch (random.nextInt(3)) {
+          case 0 -> scope.insert(at, c);
+          case 1 -> scope.setCharAt(Math.min(at, scope.length() - 1), c);
+          default -> scope.deleteCharAt(Math.min(at, scope.length() - 1));
+        }
+      }
+      String text = scope.toString();
+      assertEquals(SmartScopeRegexOracle.parse(text), SmartScope.parse(text), text);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {
       "patient/observation.read", "Patient/Observation.read", "practitioner/Observation.read", "patient/.read",
@@ -94,6 +171,22 @@ class SmartScopeTest {
   @ValueSource(strings = {"patient/Observation.rs", "user/x", "system/"})
   void scopesWithASmartContextClaimToBeResourceScopes(String scope) {
     assertTrue(SmartScope.isResourceScope(scope), scope);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Patient/*.read", "SYSTEM/*.*", "User/Observation.rs", "sYsTeM/", "PATIENT/x/y"})
+  void aContextInAnotherCaseBeforeTheFirstSlashIsRecognised(String scope) {
+    assertTrue(SmartScope.isResourceScopeInAnotherCase(scope), scope);
+    assertFalse(SmartScope.isResourceScope(scope), scope);
+    assertEquals(Optional.empty(), SmartScope.parse(scope), scope);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"patient/*.read", "system/*.*", "Patient", "launch/Patient", "x/Patient/*.read",
+      "Patients/*.read", "Use/x", "SYSTEM", "openid", "", "/", "u\u017Fer/*.rs", "\u017Fystem/*.*",
+      "pat\u0130ent/*.rs"})
+  void otherScopesAreNotContextsInAnotherCaseAndOnlyAsciiLettersAreFolded(String scope) {
+    assertFalse(SmartScope.isResourceScopeInAnotherCase(scope), scope);
   }
 
   @ParameterizedTest
