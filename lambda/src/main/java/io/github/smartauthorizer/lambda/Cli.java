@@ -1,12 +1,13 @@
 package io.github.smartauthorizer.lambda;
 
 import io.github.smartauthorizer.api.spi.ConfigurationException;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -73,9 +74,9 @@ public final class Cli {
       stderr.println("configuration error: " + e.getMessage());
       return CONFIGURATION_ERROR;
     }
-    try {
-      byte[] input = source.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(source));
-      return many ? invokeEach(authorizer, input, stdout) : invokeOne(authorizer, input, stdout);
+    try (InputStream input = source.equals("-") ? stdin : Files.newInputStream(Path.of(source))) {
+      return many ? invokeEach(authorizer, input, stdout)
+          : invokeOne(authorizer, input.readNBytes(HealthLakeEvents.MAX_EVENT_BYTES + 1), stdout);
     } catch (IOException e) {
       stderr.println("cannot read " + source + ": " + e.getMessage());
       return CONFIGURATION_ERROR;
@@ -90,21 +91,32 @@ public final class Cli {
   }
 
   /**
-   * One event per line ({@code \n}, {@code \r\n} or {@code \r}), blank lines skipped. Lines are split on the raw bytes
-   * and each is decided as is, so an event gets the same answer as with {@code --event} (no UTF-8 repair).
+   * One event per line ({@code \n}, {@code \r\n} or {@code \r}), blank lines skipped, streamed: each line is decided
+   * and its response written (and flushed) before the next line is read, so that a recorded event stream can be piped
+   * in and time-dependent behaviour exercised. Lines are split on the raw bytes and each is decided as is, so an event
+   * gets the same answer as with {@code --event} (no UTF-8 repair); a line is kept only up to one byte past the event
+   * size limit, which the decision then refuses.
    */
-  private static int invokeEach(Authorizer authorizer, byte[] events, PrintStream stdout) {
+  private static int invokeEach(Authorizer authorizer, InputStream events, PrintStream stdout) throws IOException {
+    InputStream in = events instanceof BufferedInputStream ? events : new BufferedInputStream(events);
     int exit = AUTHORIZED;
-    int start = 0;
-    for (int i = 0; i <= events.length; i++) {
-      if (i == events.length || events[i] == '\n' || events[i] == '\r') {
-        byte[] line = Arrays.copyOfRange(events, start, i);
-        if (!isBlank(line) && invokeOne(authorizer, line, stdout) != AUTHORIZED) {
-          exit = DENIED;
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int b;
+    do {
+      b = in.read();
+      if (b == -1 || b == '\n' || b == '\r') {
+        byte[] event = line.toByteArray();
+        line.reset();
+        if (!isBlank(event)) {
+          if (invokeOne(authorizer, event, stdout) != AUTHORIZED) {
+            exit = DENIED;
+          }
+          stdout.flush();
         }
-        start = i + 1;
+      } else if (line.size() <= HealthLakeEvents.MAX_EVENT_BYTES) {
+        line.write(b);
       }
-    }
+    } while (b != -1);
     return exit;
   }
 

@@ -189,6 +189,36 @@ class CliTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void eventsFromStdinAreAnsweredOneByOneBeforeTheNextLineIsRead() throws Exception {
+    java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+    java.io.PipedInputStream stdin = new java.io.PipedInputStream(feed, 1 << 16);
+    java.util.concurrent.CompletableFuture<Integer> exit =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> run(env(server), stdin, "invoke", "--events", "-"));
+
+    feed.write((eventJson(allowed) + "\n").getBytes(StandardCharsets.UTF_8));
+    feed.flush();
+    awaitLines(1); // answered while standard input is still open
+    feed.write((eventJson(denied) + "\r").getBytes(StandardCharsets.UTF_8));
+    feed.flush();
+    awaitLines(2);
+    feed.close();
+
+    assertEquals(1, exit.get(20, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(expectedLine(eventJson(allowed)) + expectedLine(eventJson(denied)), stdout.text());
+  }
+
+  private void awaitLines(int count) throws InterruptedException {
+    long until = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (stdout.text().lines().count() < count) {
+      if (System.nanoTime() > until) {
+        throw new AssertionError("no answer to event " + count + " while standard input stayed open");
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
   void anEventGetsTheSameAnswerThroughEventAndEventsEvenWithInvalidUtf8() throws IOException {
     String json = eventJson(allowed);
     byte[] text = (json.substring(0, json.length() - 1) + ",\"note\":\"caf#\"}").getBytes(StandardCharsets.UTF_8);
