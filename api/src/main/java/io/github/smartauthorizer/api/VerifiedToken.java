@@ -14,10 +14,12 @@ import java.util.Set;
  * The claims of a token that passed validation, normalized across identity providers. Immutable and thread-safe.
  *
  * <p>Providers fill the normalized fields from whatever their IdP issues (an Okta {@code scp} array becomes the
- * {@link #scope()} string, a Cognito {@code cognito:groups} becomes {@link #groups()}, {@code azp}/{@code cid}/
- * {@code client_id} becomes {@link #clientId()}); {@link #claims()} keeps every claim as verified, for mappers that need
- * more. Claim values are JSON types: {@code String}, {@code Long} or {@code java.math.BigDecimal}, {@code Boolean},
- * {@code List} and {@code Map}.
+ * {@link #scope()} string). {@link #clientId()} and {@link #groups()} are what role mapping trusts, so each provider
+ * fills them from one documented source only, the one its IdP vouches for and its own checks look at (Keycloak:
+ * {@code azp} and its realm and client roles; Cognito: {@code client_id} and {@code cognito:groups}; RFC 9068 and RFC
+ * 7662 profiles: {@code client_id}, {@code groups} and {@code roles}), never the first of several look-alike claims.
+ * {@link #claims()} keeps every claim as verified, for mappers that need more. Claim values are JSON types:
+ * {@code String}, {@code Long} or {@code java.math.BigDecimal}, {@code Boolean}, {@code List} and {@code Map}.
  */
 public final class VerifiedToken {
   private final String issuer;
@@ -65,12 +67,18 @@ public final class VerifiedToken {
     return scope;
   }
 
-  /** The OAuth client the token was issued to, when the IdP says. */
+  /**
+   * The OAuth client the token was issued to, from the one claim the provider documents for it; empty when that claim
+   * is absent (never taken from another claim).
+   */
   public Optional<String> clientId() {
     return Optional.ofNullable(clientId);
   }
 
-  /** Groups and roles the IdP granted, for role mapping; possibly empty. */
+  /**
+   * Groups and roles the IdP granted, for role mapping, from the claims the provider documents for them; possibly
+   * empty.
+   */
   public Set<String> groups() {
     return groups;
   }

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * {"rules": [
- *   {"role": "arn:aws:iam::111122223333:role/HealthLakeFull",  "when": {"groups": ["clinician-admin"]}},
+ *   {"role": "arn:aws:iam::111122223333:role/HealthLakeFull",
+ *    "when": {"groups": ["clinician-admin"], "providers": ["staff"]}},
  *   {"role": "arn:aws:iam::111122223333:role/HealthLakeWrite", "when": {"writeScope": true, "providers": ["staff"]}}
  * ]}
  * }</pre>
@@ -44,17 +45,25 @@ import java.util.regex.Pattern;
  *       {@code c}, {@code u} or {@code d}), {@code false} when none does;</li>
  *   <li>{@code contexts}: a granted SMART resource scope has one of these contexts ({@code patient}, {@code user},
  *       {@code system});</li>
- *   <li>{@code groups}: the token carries one of these groups or roles (Keycloak realm roles and
- *       {@code client:role}, Cognito groups, {@code groups} and {@code roles} claims);</li>
- *   <li>{@code clients}: the token was issued to one of these clients ({@code client_id}, {@code azp},
- *       {@code cid});</li>
+ *   <li>{@code groups}: the token carries one of these groups, as the deciding provider reads them from its one
+ *       source (Keycloak: realm roles and {@code client:role} client roles; Cognito: {@code cognito:groups};
+ *       {@code jwks}, {@code introspection}, {@code okta}: the {@code groups} and {@code roles} arrays);</li>
+ *   <li>{@code clients}: the token was issued to one of these clients, as the deciding provider reads it from its one
+ *       source (Keycloak: {@code azp}; Cognito, {@code jwks}, {@code introspection}, {@code okta}:
+ *       {@code client_id});</li>
  *   <li>{@code providers}: the token was decided by one of these provider instances (the names of
  *       {@code AUTHORIZER_PROVIDERS}, or the provider's name with {@code AUTHORIZER_PROVIDER}).</li>
  * </ul>
  *
+ * <p><b>Identity conditions are bound to their issuer.</b> A client or group name means something only for the
+ * issuer that vouches for it: {@code billing-service} of the staff realm and a {@code billing-service} a partner IdP
+ * lets anyone register are different clients. So with more than one provider instance, a rule with a {@code clients}
+ * or {@code groups} condition must also have a {@code providers} condition naming the instances whose clients or
+ * groups these are; without one it is a configuration error. With one provider it may be left out.
+ *
  * <p>The granted scopes are those left after the SMART scope policy. Unknown members, wrong types, empty lists,
- * malformed ARNs and unknown instance names are configuration errors. With rules but no default role, a request no
- * rule matches is denied {@code INSUFFICIENT_SCOPE}.
+ * malformed ARNs, unknown instance names and unbound identity conditions are configuration errors. With rules but no
+ * default role, a request no rule matches is denied {@code INSUFFICIENT_SCOPE}.
  */
 final class RoleMapping {
   static final String INLINE_KEY = "ROLE_MAPPING";
@@ -68,6 +77,8 @@ final class RoleMapping {
   private static final Set<String> CONDITIONS = Set.of("scopes", "writeScope", "contexts", "groups", "clients",
       "providers");
   private static final Set<String> CONTEXTS = Set.of("patient", "user", "system");
+  /** Conditions on names only an issuer can vouch for: bound to {@code providers} when there are several. */
+  private static final List<String> IDENTITY_CONDITIONS = List.of("clients", "groups");
 
   /** What the rules look at: one authorized request. */
   record Grant(List<String> scopes, List<SmartScope> resourceScopes, Set<String> groups, String clientId,
@@ -295,7 +306,26 @@ final class RoleMapping {
             + "' (expected " + new TreeSet<>(CONDITIONS) + ")");
       }
     }
+    checkBound(variable, at, conditions.keySet(), instances);
     return new Rule(role, predicates);
+  }
+
+  /**
+   * With several instances, a {@code clients} or {@code groups} condition needs a {@code providers} condition: the
+   * same name from two issuers is two different identities.
+   */
+  private static void checkBound(String variable, String at, Set<?> conditions, Set<String> instances) {
+    if (instances.size() < 2 || conditions.contains("providers")) {
+      return;
+    }
+    List<String> unbound = IDENTITY_CONDITIONS.stream().filter(conditions::contains).map(c -> "\"" + c + "\"")
+        .toList();
+    if (!unbound.isEmpty()) {
+      throw new ConfigurationException(variable, at + ".when has " + String.join(" and ", unbound) + " but no "
+          + "\"providers\": with several provider instances " + new TreeSet<>(instances) + " a client or group name "
+          + "means something only for the issuer that vouches for it; add \"providers\": [...] to " + at
+          + ".when, naming the instances whose clients or groups these are");
+    }
   }
 
   private static Set<String> strings(String variable, String path, Object value) {

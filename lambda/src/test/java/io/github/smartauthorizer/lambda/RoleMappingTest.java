@@ -93,8 +93,8 @@ class RoleMappingTest {
 
   @Test
   void withoutADefaultNoMatchingRuleMeansNoRoleAndDeniesCarryTheLastRulesRole() {
-    RoleMapping roles = inline(null, rules(rule(FULL, "{\"groups\":[\"admin\"]}"), rule(READ,
-        "{\"contexts\":[\"patient\"]}")));
+    RoleMapping roles = inline(null, rules(rule(FULL, "{\"groups\":[\"admin\"],\"providers\":[\"staff\"]}"),
+        rule(READ, "{\"contexts\":[\"patient\"]}")));
     assertEquals(Optional.empty(), roles.roleFor(grant("user/*.rs")));
     assertEquals(Optional.of(READ), roles.roleFor(grant("patient/*.rs")));
     assertEquals(READ, roles.denyRole());
@@ -106,19 +106,19 @@ class RoleMappingTest {
   @Test
   void theFirstMatchingRuleWins() {
     RoleMapping roles = inline(READ, rules(
-        rule(FULL, "{\"groups\":[\"clinician-admin\"]}"),
+        rule(FULL, "{\"groups\":[\"clinician-admin\"],\"providers\":[\"staff\"]}"),
         rule(WRITE, "{\"writeScope\":true}")));
     RoleMapping.Grant adminWriting = grant("user/*.cruds", Set.of("clinician-admin"), "app", "staff");
     assertEquals(Optional.of(FULL), roles.roleFor(adminWriting));
     RoleMapping reversed = inline(READ, rules(
         rule(WRITE, "{\"writeScope\":true}"),
-        rule(FULL, "{\"groups\":[\"clinician-admin\"]}")));
+        rule(FULL, "{\"groups\":[\"clinician-admin\"],\"providers\":[\"staff\"]}")));
     assertEquals(Optional.of(WRITE), reversed.roleFor(adminWriting), "order decides, not specificity");
   }
 
   @Test
   void aRuleWithoutConditionsMatchesEveryRequest() {
-    RoleMapping roles = inline(null, rules("{\"role\":\"" + FULL + "\",\"when\":{\"groups\":[\"admin\"]}}",
+    RoleMapping roles = inline(null, rules("{\"role\":\"" + FULL + "\",\"when\":{\"contexts\":[\"system\"]}}",
         "{\"role\":\"" + READ + "\"}", "{\"role\":\"" + WRITE + "\",\"when\":{}}"));
     assertEquals(Optional.of(READ), roles.roleFor(grant("user/*.rs")));
     assertEquals(3, roles.size());
@@ -173,8 +173,8 @@ class RoleMappingTest {
   @Test
   void groupsClientsAndProvidersMatchAnyListedValue() {
     RoleMapping roles = inline(READ, rules(
-        rule(FULL, "{\"groups\":[\"clinician-admin\",\"healthlake-backend:fhir-admin\"]}"),
-        rule(BILLING, "{\"clients\":[\"billing-service\"]}"),
+        rule(FULL, "{\"groups\":[\"clinician-admin\",\"healthlake-backend:fhir-admin\"],\"providers\":[\"staff\"]}"),
+        rule(BILLING, "{\"clients\":[\"billing-service\"],\"providers\":[\"staff\"]}"),
         rule(WRITE, "{\"providers\":[\"patients\"]}")));
     assertEquals(Optional.of(FULL), roles.roleFor(grant("user/*.rs", Set.of("nurse",
         "healthlake-backend:fhir-admin"), null, "staff")));
@@ -183,13 +183,71 @@ class RoleMappingTest {
     assertEquals(Optional.of(READ), roles.roleFor(grant("user/*.rs", Set.of("nurse"), "app", "staff")));
   }
 
+  // --- identity conditions are bound to their issuer ---
+
+  private static RoleMapping withInstances(Set<String> instances, String variable, String value) {
+    return RoleMapping.fromConfiguration(Configuration.of(Map.of(variable, value)), READ, instances,
+        RoleMappingTest.class.getClassLoader());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"clients\":[\"billing-service\"]}",
+      "{\"groups\":[\"clinician-admin\"]}",
+      "{\"groups\":[\"clinician-admin\"],\"writeScope\":true}",
+      "{\"scopes\":[\"system/*\"],\"clients\":[\"billing-service\"],\"contexts\":[\"system\"]}"})
+  void anIdentityConditionWithoutProvidersIsAConfigurationErrorWithSeveralInstances(String when) {
+    ConfigurationException e = invalid(rules(rule(WRITE, "{\"providers\":[\"staff\"],\"writeScope\":true}"),
+        rule(BILLING, when)));
+    assertEquals("AUTHORIZER_ROLE_MAPPING", e.variable(), e.getMessage());
+    assertTrue(e.getMessage().startsWith("AUTHORIZER_ROLE_MAPPING rules[1]"), e.getMessage());
+    assertTrue(e.getMessage().contains("\"providers\""), "says what to add: " + e.getMessage());
+    assertTrue(e.getMessage().contains(when.contains("clients") ? "\"clients\"" : "\"groups\""), e.getMessage());
+    assertTrue(e.getMessage().contains("patients") && e.getMessage().contains("staff"),
+        "names the instances to choose from: " + e.getMessage());
+  }
+
+  @Test
+  void anUnboundIdentityConditionInAMappingFileNamesTheFileVariable() throws Exception {
+    Path file = Files.writeString(dir.resolve("role-mapping.json"), rules(rule(FULL, "{\"groups\":[\"admin\"]}")));
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> mapping(READ, "AUTHORIZER_ROLE_MAPPING_FILE", file.toString()));
+    assertEquals("AUTHORIZER_ROLE_MAPPING_FILE", e.variable());
+    assertTrue(e.getMessage().contains("rules[0]") && e.getMessage().contains("\"providers\""), e.getMessage());
+  }
+
+  @Test
+  void anIdentityConditionNamingItsProvidersIsAllowedWithSeveralInstances() {
+    RoleMapping roles = inline(READ, rules(
+        rule(FULL, "{\"groups\":[\"clinician-admin\"],\"providers\":[\"staff\"]}"),
+        rule(BILLING, "{\"clients\":[\"billing-service\"],\"providers\":[\"staff\",\"patients\"]}")));
+    assertEquals(Optional.of(FULL), roles.roleFor(grant("user/*.rs", Set.of("clinician-admin"), null, "staff")));
+    assertEquals(Optional.of(READ), roles.roleFor(grant("user/*.rs", Set.of("clinician-admin"), null, "patients")));
+    assertEquals(Optional.of(BILLING), roles.roleFor(grant("system/*.rs", Set.of(), "billing-service", "patients")),
+        "an explicit list of instances vouches for each of them");
+  }
+
+  @Test
+  void anIdentityConditionWithoutProvidersIsAllowedWithOneProvider() {
+    String json = rules(rule(FULL, "{\"groups\":[\"clinician-admin\"]}"),
+        rule(BILLING, "{\"clients\":[\"billing-service\"]}"));
+    for (Set<String> one : List.of(Set.of("keycloak"), Set.of("staff"))) {
+      RoleMapping roles = withInstances(one, "AUTHORIZER_ROLE_MAPPING", json);
+      String instance = one.iterator().next();
+      assertEquals(Optional.of(FULL), roles.roleFor(grant("user/*.rs", Set.of("clinician-admin"), null, instance)));
+      assertEquals(Optional.of(BILLING), roles.roleFor(grant("system/*.rs", Set.of(), "billing-service", instance)));
+    }
+  }
+
   // --- where the rules come from ---
 
   @Test
   void rulesComeFromAClassPathResource() {
     RoleMapping roles = mapping(READ, "AUTHORIZER_ROLE_MAPPING_FILE", "classpath:rolemapping/hospital.json");
     assertEquals(3, roles.size());
-    assertEquals(Optional.of(FULL), roles.roleFor(grant("user/*.rs", Set.of("clinician-admin"), null, "patients")));
+    assertEquals(Optional.of(FULL), roles.roleFor(grant("user/*.rs", Set.of("clinician-admin"), null, "staff")));
+    assertEquals(Optional.of(READ), roles.roleFor(grant("user/*.rs", Set.of("clinician-admin"), null, "patients")),
+        "the group is the staff instance's");
     assertEquals(Optional.of(WRITE), roles.roleFor(grant("user/Observation.cruds", Set.of(), null, "staff")));
     assertEquals(Optional.of(BILLING), roles.roleFor(grant("system/Claim.rs", Set.of(), "billing-service",
         "staff")));
@@ -200,7 +258,8 @@ class RoleMappingTest {
 
   @Test
   void rulesComeFromAFile() throws Exception {
-    Path file = Files.writeString(dir.resolve("role-mapping.json"), rules(rule(FULL, "{\"groups\":[\"admin\"]}")));
+    Path file = Files.writeString(dir.resolve("role-mapping.json"),
+        rules(rule(FULL, "{\"groups\":[\"admin\"],\"providers\":[\"staff\"]}")));
     RoleMapping roles = mapping(READ, "AUTHORIZER_ROLE_MAPPING_FILE", file.toString());
     assertEquals(Optional.of(FULL), roles.roleFor(grant("user/*.rs", Set.of("admin"), null, "staff")));
   }

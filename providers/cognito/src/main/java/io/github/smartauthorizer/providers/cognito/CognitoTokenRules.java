@@ -21,8 +21,10 @@ import java.util.Set;
  * {@code INVALID_TOKEN_TYPE}); then {@code client_id} in the allowed app clients, since Cognito access tokens carry no
  * {@code aud} (missing or not allowed is {@code INVALID_CLIENT}).
  *
- * <p>As a {@link TokenCustomizer}: the client from {@code client_id}, groups from {@code cognito:groups}, and, when a
- * resource-server prefix is configured, the {@code scope} string rewritten by {@link #scope(String, String)}.
+ * <p>As a {@link TokenCustomizer}: the client from {@code client_id} only (the claim {@link #checkClient} checks), the
+ * groups from {@code cognito:groups} only (the pool's group memberships; a {@code groups} or {@code roles} claim, which
+ * a pre token generation trigger may add, is not a group), and, when a resource-server prefix is configured, the
+ * {@code scope} string rewritten by {@link #scope(String, String)}.
  */
 final class CognitoTokenRules implements TokenCustomizer {
   /** The {@code token_use} of an access token. */
@@ -70,7 +72,7 @@ final class CognitoTokenRules implements TokenCustomizer {
 
   @Override
   public void customize(Map<String, Object> claims, VerifiedToken.Builder builder) {
-    Claims.string(claims, "client_id").ifPresent(builder::clientId);
+    Claims.nonEmptyString(claims, "client_id").ifPresent(builder::clientId);
     builder.addGroups(Claims.stringsOf(claims.get("cognito:groups")));
     if (scopePrefix != null) {
       builder.scope(scope(ClaimNormalizer.scope(claims), scopePrefix));

@@ -126,6 +126,26 @@ class CognitoProviderTest {
   }
 
   @Test
+  void groupsComeFromCognitoGroupsOnly() {
+    Map<String, Object> claims = tokens.userAccessToken();
+    claims.put("groups", List.of("clinician-admin"));
+    claims.put("roles", List.of("clinician-admin"));
+
+    assertEquals(List.of("clinicians", "fhir-readers"),
+        List.copyOf(accepted(validate(validator(), tokens.signAccess(claims))).groups()),
+        "a groups or roles claim can come from a pre token generation trigger; cognito:groups is the pool's");
+  }
+
+  @Test
+  void theClientIsClientIdWhateverAzpOrCidSay() {
+    Map<String, Object> claims = tokens.userAccessToken();
+    claims.put("azp", M2M_CLIENT);
+    claims.put("cid", M2M_CLIENT);
+
+    assertEquals(APP_CLIENT, accepted(validate(validator(), tokens.signAccess(claims))).clientId().orElseThrow());
+  }
+
+  @Test
   void acceptsAnAccessTokenWithoutGroups() {
     Map<String, Object> claims = tokens.userAccessToken();
     claims.remove("cognito:groups");

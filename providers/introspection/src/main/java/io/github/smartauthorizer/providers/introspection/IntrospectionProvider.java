@@ -5,6 +5,7 @@ import io.github.smartauthorizer.api.spi.AuthorizerProvider;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ProviderContext;
 import io.github.smartauthorizer.api.spi.TokenRoute;
+import io.github.smartauthorizer.providers.shared.ClaimNormalizer;
 import io.github.smartauthorizer.providers.shared.IntrospectionSettings;
 import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
 
@@ -14,6 +15,9 @@ import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
  * <p>{@code AUTHORIZER_INTROSPECTION_URL} (required); optional {@code AUTHORIZER_ISSUER}, checked against the answer's
  * {@code iss} when present; plus the shared settings of {@link IntrospectionSettings}. Credentials are read and the client warmed
  * at init.
+ *
+ * <p>The client and groups are those of RFC 7662 ({@link ClaimNormalizer#OAUTH_CLIENT_AND_GROUPS}): the answer's
+ * {@code client_id} only, and its {@code groups} and {@code roles} arrays.
  */
 public final class IntrospectionProvider implements AuthorizerProvider {
   /** The provider name. */
@@ -29,7 +33,9 @@ public final class IntrospectionProvider implements AuthorizerProvider {
     Configuration config = context.configuration();
     IntrospectionValidator validator = IntrospectionSettings.configure(context,
         config.requiredUrl("INTROSPECTION_URL", "the RFC 7662 introspection endpoint URL"),
-        config.optional("ISSUER").orElse(null)).build();
+        config.optional("ISSUER").orElse(null))
+        .customizer(ClaimNormalizer.OAUTH_CLIENT_AND_GROUPS)
+        .build();
     validator.prime(context.initTimeout());
     return validator;
   }

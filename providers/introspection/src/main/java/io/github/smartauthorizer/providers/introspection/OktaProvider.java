@@ -6,6 +6,7 @@ import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
 import io.github.smartauthorizer.api.spi.ProviderContext;
 import io.github.smartauthorizer.api.spi.TokenRoute;
+import io.github.smartauthorizer.providers.shared.ClaimNormalizer;
 import io.github.smartauthorizer.providers.shared.IntrospectionSettings;
 import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
 import java.net.URI;
@@ -18,6 +19,10 @@ import java.net.URI;
  * server; introspection at issuer + {@code /v1/introspect}) or {@code https://{org}.okta.com} (the org server;
  * introspection at {@code /oauth2/v1/introspect}). {@code AUTHORIZER_INTROSPECTION_URL} overrides the derived URL.
  * Okta's {@code scp} arrays become the {@code scope} string through the shared normalization.
+ *
+ * <p>The client is the answer's {@code client_id} (RFC 7662 §2.2; Okta's answers carry it), never the {@code cid} of
+ * Okta's JWT access tokens; the groups are the answer's {@code groups} and {@code roles} arrays (a {@code groups}
+ * claim added to the authorization server's access tokens). See {@link ClaimNormalizer#OAUTH_CLIENT_AND_GROUPS}.
  */
 public final class OktaProvider implements AuthorizerProvider {
   /** The provider name. */
@@ -39,7 +44,9 @@ public final class OktaProvider implements AuthorizerProvider {
     }
     URI endpoint = config.url("INTROSPECTION_URL").orElseGet(() -> introspectionUrl(issuer));
     IntrospectionValidator validator =
-        IntrospectionSettings.configure(context, endpoint, config.required("ISSUER", "")).build();
+        IntrospectionSettings.configure(context, endpoint, config.required("ISSUER", ""))
+            .customizer(ClaimNormalizer.OAUTH_CLIENT_AND_GROUPS)
+            .build();
     validator.prime(context.initTimeout());
     return validator;
   }

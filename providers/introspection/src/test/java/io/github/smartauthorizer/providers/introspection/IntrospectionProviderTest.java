@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -156,6 +157,24 @@ class IntrospectionProviderTest {
     assertEquals(new TokenTimes(clock.epochSecond(), null, clock.epochSecond() + 3600), token.times());
     assertEquals(clock.epochSecond(), token.times().notBeforeOrIssuedAt(), "HealthLake's nbf falls back to iat");
     assertEquals("alice", token.stringClaim("username").orElseThrow());
+  }
+
+  @Test
+  void theClientIsTheAnswersClientIdOnly() {
+    idp.respondWith(Reply.json(active("azp", "other-app", "cid", "other-app", "appid", "other-app")));
+    assertEquals(Optional.of("smart-app"), accepted(validate(validator(), TOKEN)).clientId());
+
+    idp.respondWith(Reply.json(active("client_id", null, "azp", "smart-app", "cid", "smart-app")));
+    assertEquals(Optional.empty(), accepted(validate(validator(), TOKEN)).clientId(),
+        "RFC 7662 names the client client_id; nothing stands in for it");
+  }
+
+  @Test
+  void groupsComeFromTheGroupsAndRolesMembersOnly() {
+    idp.respondWith(Reply.json(active("groups", List.of("auditors"), "roles", List.of("reader"), "realm_access",
+        Map.of("roles", List.of("admin")), "cognito:groups", List.of("admin"))));
+
+    assertEquals(List.of("auditors", "reader"), List.copyOf(accepted(validate(validator(), TOKEN)).groups()));
   }
 
   @Test

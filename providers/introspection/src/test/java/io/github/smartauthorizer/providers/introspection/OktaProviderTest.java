@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,13 +188,26 @@ class OktaProviderTest {
   }
 
   @Test
-  void cidStandsInForTheClientIdWhenOnlyTheTokenClaimsAreEchoed() {
+  void theClientIsTheAnswersClientIdNeverTheTokensCid() {
     Map<String, Object> answer = oktaAnswer();
+    answer.put("cid", "0oa9otherapp");
+    idp.respondWith(Reply.json(json(answer)));
+    assertEquals("0oa9smartapp", accepted(validate(validator(), TOKEN)).clientId().orElseThrow());
+
     answer.remove("client_id");
-    answer.put("cid", "0oa9smartapp");
+    idp.respondWith(Reply.json(json(answer)));
+    assertEquals(Optional.empty(), accepted(validate(validator(), TOKEN)).clientId(),
+        "Okta's introspection answers carry client_id; an answer without it names no client");
+  }
+
+  @Test
+  void groupsComeFromTheGroupsAndRolesMembersOnly() {
+    Map<String, Object> answer = oktaAnswer();
+    answer.put("groups", List.of("Everyone", "fhir-auditors"));
+    answer.put("cognito:groups", List.of("admin"));
     idp.respondWith(Reply.json(json(answer)));
 
-    assertEquals("0oa9smartapp", accepted(validate(validator(), TOKEN)).clientId().orElseThrow());
+    assertEquals(List.of("Everyone", "fhir-auditors"), List.copyOf(accepted(validate(validator(), TOKEN)).groups()));
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.github.smartauthorizer.api.spi.AuthorizerProvider;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ProviderContext;
 import io.github.smartauthorizer.api.spi.TokenRoute;
+import io.github.smartauthorizer.providers.shared.ClaimNormalizer;
 import io.github.smartauthorizer.providers.shared.JwtSettings;
 import io.github.smartauthorizer.providers.shared.JwtValidator;
 
@@ -13,6 +14,10 @@ import io.github.smartauthorizer.providers.shared.JwtValidator;
  *
  * <p>{@code AUTHORIZER_ISSUER} (required, exact match) and {@code AUTHORIZER_JWKS_URI} (optional; otherwise from the
  * issuer's discovery document), plus the shared JWT settings of {@link JwtSettings}. Keys are fetched at init.
+ *
+ * <p>The client and groups are those of RFC 9068 ({@link ClaimNormalizer#OAUTH_CLIENT_AND_GROUPS}): {@code client_id}
+ * only, and the {@code groups} and {@code roles} arrays. Tokens that name their client otherwise (Okta's {@code cid},
+ * Entra's {@code azp}/{@code appid}) have no client for role mapping.
  */
 public final class JwksProvider implements AuthorizerProvider {
   /** The provider name. */
@@ -27,7 +32,9 @@ public final class JwksProvider implements AuthorizerProvider {
   public TokenValidator createValidator(ProviderContext context) {
     Configuration config = context.configuration();
     String issuer = JwtSettings.issuer(config);
-    JwtValidator validator = JwtSettings.configure(context, issuer, JwtSettings.location(config, issuer)).build();
+    JwtValidator validator = JwtSettings.configure(context, issuer, JwtSettings.location(config, issuer))
+        .customizer(ClaimNormalizer.OAUTH_CLIENT_AND_GROUPS)
+        .build();
     validator.keys().prefetch();
     return validator;
   }

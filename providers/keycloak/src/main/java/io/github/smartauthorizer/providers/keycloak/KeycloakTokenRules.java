@@ -29,9 +29,12 @@ import java.util.Set;
  *   <li>{@link #checkClient}: when an allow-list is configured, {@code azp} is in it; else {@code INVALID_CLIENT}.
  * </ol>
  *
- * <p>As a {@link TokenCustomizer} it exposes Keycloak's roles as groups for later policy (IAM role mapping): each realm
- * role ({@code realm_access.roles}) by its name, each client role ({@code resource_access.{client}.roles}) as
- * {@code {client}:{role}}.
+ * <p>As a {@link TokenCustomizer} it sets what later policy (IAM role mapping) sees, each from the one source Keycloak
+ * vouches for: the client is {@code azp} (the client the token was issued to, the claim {@link #checkClient} checks;
+ * a {@code client_id}, {@code cid} or {@code appid} claim is ignored, since any protocol mapper can add one), and the
+ * groups are Keycloak's roles, each realm role ({@code realm_access.roles}) by its name and each client role
+ * ({@code resource_access.{client}.roles}) as {@code {client}:{role}}. Top-level {@code groups} and {@code roles}
+ * claims are not groups.
  */
 final class KeycloakTokenRules implements TokenCustomizer {
   /** The payload {@code typ} of a Keycloak access token. */
@@ -85,6 +88,7 @@ final class KeycloakTokenRules implements TokenCustomizer {
 
   @Override
   public void customize(Map<String, Object> claims, VerifiedToken.Builder builder) {
+    Claims.nonEmptyString(claims, "azp").ifPresent(builder::clientId);
     builder.addGroups(groups(claims));
   }
 

@@ -104,6 +104,20 @@ class KeycloakIntrospectionModeTest {
   }
 
   @Test
+  void theClientIsAzpAndTheGroupsAreTheRolesAsInJwksMode() {
+    Map<String, Object> answer = introspectionAnswer(tokens.userAccessTokenWithRoles(), "patient1");
+    answer.put("client_id", BACKEND);
+    answer.put("groups", List.of("clinician-admin"));
+    answer.put("roles", List.of("clinician-admin"));
+
+    VerifiedToken verified = accepted(validate(validator(), answering(answer)));
+
+    assertEquals(SMART_APP, verified.clientId().orElseThrow(), "azp, not the answer's client_id");
+    assertFalse(verified.groups().contains("clinician-admin"), "top-level groups and roles are not Keycloak roles");
+    assertTrue(verified.groups().contains("clinician"));
+  }
+
+  @Test
   void callsTheRealmsIntrospectionEndpointWithTheBackendCredentials() {
     String token = answering(introspectionAnswer(tokens.userAccessToken(), "patient1"));
 

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -257,6 +258,37 @@ class KeycloakProviderTest {
     assertEquals(List.of("default-roles-smart", "offline_access", "uma_authorization", "clinician",
         BACKEND + ":fhir-reader", "account:manage-account", "account:manage-account-links", "account:view-profile"),
         List.copyOf(verified.groups()));
+  }
+
+  @Test
+  void theClientIsAzpWhateverClientIdCidOrAppidSay() {
+    Map<String, Object> claims = tokens.userAccessToken();
+    claims.put("client_id", BACKEND);
+    claims.put("cid", BACKEND);
+    claims.put("appid", BACKEND);
+
+    assertEquals(Optional.of(SMART_APP), accepted(validate(validator(), tokens.sign(claims))).clientId());
+  }
+
+  @Test
+  void aTokenWithoutAzpNamesNoClientEvenWithAClientIdClaim() {
+    Map<String, Object> claims = tokens.userAccessToken();
+    claims.remove("azp");
+    claims.put("client_id", BACKEND);
+
+    assertEquals(Optional.empty(), accepted(validate(validator(), tokens.sign(claims))).clientId());
+  }
+
+  @Test
+  void topLevelGroupsAndRolesClaimsAreNotGroups() {
+    Map<String, Object> claims = tokens.userAccessTokenWithRoles();
+    claims.put("groups", List.of("clinician-admin", "/hospital/admins"));
+    claims.put("roles", List.of("clinician-admin"));
+
+    assertEquals(List.of("default-roles-smart", "offline_access", "uma_authorization", "clinician",
+        BACKEND + ":fhir-reader", "account:manage-account", "account:manage-account-links", "account:view-profile"),
+        List.copyOf(accepted(validate(validator(), tokens.sign(claims))).groups()),
+        "only realm roles and client roles: a groups or roles claim comes from any mapper");
   }
 
   @Test

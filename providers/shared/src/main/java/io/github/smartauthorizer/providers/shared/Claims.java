@@ -20,6 +20,11 @@ public final class Claims {
     return value instanceof String s ? Optional.of(s) : Optional.empty();
   }
 
+  /** A string member that is not empty (the form of a client id), or empty when absent, empty or not a string. */
+  public static Optional<String> nonEmptyString(Map<String, Object> json, String name) {
+    return string(json, name).filter(s -> !s.isEmpty());
+  }
+
   /** Whether a member is present with any value (even {@code null}). */
   public static boolean present(Map<String, Object> json, String name) {
     return json.containsKey(name);
