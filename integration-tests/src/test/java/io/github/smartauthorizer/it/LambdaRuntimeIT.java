@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.smartauthorizer.providers.shared.StrictJson;
+import io.github.smartauthorizer.api.json.StrictJson;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -2,7 +2,7 @@ package io.github.smartauthorizer.lambda;
 
 import io.github.smartauthorizer.api.Deadline;
 import io.github.smartauthorizer.api.HealthLakeRequest;
-import io.github.smartauthorizer.providers.shared.StrictJson;
+import io.github.smartauthorizer.api.json.StrictJson;
 import java.util.Locale;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package io.github.smartauthorizer.lambda;
 
+import io.github.smartauthorizer.api.json.StrictJson;
 import io.github.smartauthorizer.providers.cognito.CognitoProvider;
 import io.github.smartauthorizer.providers.introspection.IntrospectionProvider;
 import io.github.smartauthorizer.providers.introspection.OktaProvider;
@@ -7,7 +8,6 @@ import io.github.smartauthorizer.providers.jwks.JwksProvider;
 import io.github.smartauthorizer.providers.keycloak.KeycloakProvider;
 import io.github.smartauthorizer.providers.shared.Base64Url;
 import io.github.smartauthorizer.providers.shared.HttpFetcher;
-import io.github.smartauthorizer.providers.shared.StrictJson;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;

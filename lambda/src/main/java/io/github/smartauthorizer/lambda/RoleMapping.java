@@ -1,8 +1,8 @@
 package io.github.smartauthorizer.lambda;
 
+import io.github.smartauthorizer.api.json.StrictJson;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
-import io.github.smartauthorizer.providers.shared.StrictJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

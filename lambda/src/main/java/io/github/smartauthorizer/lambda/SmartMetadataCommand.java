@@ -1,8 +1,8 @@
 package io.github.smartauthorizer.lambda;
 
+import io.github.smartauthorizer.api.json.StrictJson;
 import io.github.smartauthorizer.providers.shared.HttpFetcher;
 import io.github.smartauthorizer.providers.shared.JwtSettings;
-import io.github.smartauthorizer.providers.shared.StrictJson;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;

@@ -8,7 +8,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.smartauthorizer.api.HealthLakeRequest;
 import io.github.smartauthorizer.api.ReasonCode;
-import io.github.smartauthorizer.providers.shared.StrictJson;
+import io.github.smartauthorizer.api.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.github.smartauthorizer.lambda;
 
-import io.github.smartauthorizer.providers.shared.StrictJson;
+import io.github.smartauthorizer.api.json.StrictJson;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package io.github.smartauthorizer.api.spi;
 
 import io.github.smartauthorizer.api.ClaimMapper;
 import io.github.smartauthorizer.api.TokenValidator;
+import java.util.Set;
 
 /**
  * A factory for the validator of one kind of identity provider, found with {@link java.util.ServiceLoader} and chosen
@@ -57,4 +58,22 @@ public interface AuthorizerProvider {
   default TokenRoute route(ProviderContext context) {
     return TokenRoute.UNKNOWN;
   }
+
+  /**
+   * The settings this provider reads, as keys without the prefix ({@code ISSUER} for {@code AUTHORIZER_ISSUER}; with
+   * several instances the host reads them as {@code AUTHORIZER_<NAME>_ISSUER}). The host uses them to warn about
+   * variables nothing reads (a misspelt {@code AUTHORIZER_ISSUR}) and to refuse provider settings given without an
+   * instance name. The default, none, makes every variable only this provider reads look unknown.
+   */
+  default Set<String> settingNames() {
+    return Set.of();
+  }
+
+  /**
+   * Loads and runs, on a background thread at init and before the configuration is read, the code the first request
+   * will need (an HTTP client and its TLS context, the JSON and signature code), so that a cold start overlaps it
+   * with the rest of init. Called only for providers the configuration names. No I/O, no token, no secret; never
+   * throws. The default does nothing.
+   */
+  default void warmUp() {}
 }

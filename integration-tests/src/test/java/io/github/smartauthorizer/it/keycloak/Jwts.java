@@ -1,6 +1,6 @@
 package io.github.smartauthorizer.it.keycloak;
 
-import io.github.smartauthorizer.providers.shared.StrictJson;
+import io.github.smartauthorizer.api.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -1,5 +1,6 @@
 package io.github.smartauthorizer.providers.shared;
 
+import io.github.smartauthorizer.api.json.StrictJson;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;

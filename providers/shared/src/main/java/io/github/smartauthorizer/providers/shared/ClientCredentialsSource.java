@@ -2,6 +2,7 @@ package io.github.smartauthorizer.providers.shared;
 
 import io.github.smartauthorizer.api.Deadline;
 import io.github.smartauthorizer.api.ReasonCode;
+import io.github.smartauthorizer.api.json.StrictJson;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
 import io.github.smartauthorizer.api.spi.SecretSource;

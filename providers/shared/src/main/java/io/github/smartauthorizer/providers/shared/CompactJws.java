@@ -1,6 +1,7 @@
 package io.github.smartauthorizer.providers.shared;
 
 import io.github.smartauthorizer.api.ReasonCode;
+import io.github.smartauthorizer.api.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 

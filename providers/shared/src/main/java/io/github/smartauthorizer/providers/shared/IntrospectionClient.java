@@ -2,6 +2,7 @@ package io.github.smartauthorizer.providers.shared;
 
 import io.github.smartauthorizer.api.Deadline;
 import io.github.smartauthorizer.api.ReasonCode;
+import io.github.smartauthorizer.api.json.StrictJson;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;

@@ -1,6 +1,7 @@
 package io.github.smartauthorizer.providers.shared;
 
 import io.github.smartauthorizer.api.Deadline;
+import io.github.smartauthorizer.api.json.StrictJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -8,6 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.api.ValidationResult;
 import io.github.smartauthorizer.api.VerifiedToken;
+import io.github.smartauthorizer.api.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
 import java.time.Duration;

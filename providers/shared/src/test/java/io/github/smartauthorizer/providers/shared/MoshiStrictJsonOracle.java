@@ -2,7 +2,8 @@ package io.github.smartauthorizer.providers.shared;
 
 import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonReader;
-import io.github.smartauthorizer.providers.shared.StrictJson.MalformedJsonException;
+import io.github.smartauthorizer.api.json.StrictJson;
+import io.github.smartauthorizer.api.json.StrictJson.MalformedJsonException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;

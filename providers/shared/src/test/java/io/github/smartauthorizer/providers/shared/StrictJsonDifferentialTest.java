@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.smartauthorizer.providers.shared.StrictJson.MalformedJsonException;
+import io.github.smartauthorizer.api.json.StrictJson;
+import io.github.smartauthorizer.api.json.StrictJson.MalformedJsonException;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;

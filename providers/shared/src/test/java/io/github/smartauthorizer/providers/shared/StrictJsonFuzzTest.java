@@ -1,6 +1,7 @@
 package io.github.smartauthorizer.providers.shared;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.smartauthorizer.api.json.StrictJson;
 import io.github.smartauthorizer.providers.shared.StrictJsonDifferentialTest.Agreement;
 import java.util.EnumMap;
 import java.util.Map;

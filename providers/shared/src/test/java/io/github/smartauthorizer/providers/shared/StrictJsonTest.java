@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.smartauthorizer.providers.shared.StrictJson.MalformedJsonException;
+import io.github.smartauthorizer.api.json.StrictJson;
+import io.github.smartauthorizer.api.json.StrictJson.MalformedJsonException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.github.smartauthorizer.providers.shared;
+package io.github.smartauthorizer.api.json;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ public final class StrictJson {
   public static final int MAX_DEPTH_LIMIT = 255;
 
   /** The longest number literal read; longer ones are refused rather than handed to {@code BigDecimal}. */
-  static final int MAX_NUMBER_LENGTH = 64;
+  public static final int MAX_NUMBER_LENGTH = 64;
 
   private final byte[] in;
   private final int maxDepth;
