@@ -51,7 +51,7 @@ final class AccessPolicy {
         token.clientId().orElse(null), instance));
     if (role.isEmpty()) {
       return new Outcome(null, null, new Rejection(ReasonCode.INSUFFICIENT_SCOPE,
-          "no role mapping rule matches and " + Authorizer.ROLE_VARIABLE + " (the default role) is not set",
+          "no role mapping rule matches and " + RoleMapping.ROLE_VARIABLE + " (the default role) is not set",
           new TokenTimes(allowed.iat(), allowed.nbf(), allowed.exp())));
     }
     return new Outcome(allowed, role.get(), null);

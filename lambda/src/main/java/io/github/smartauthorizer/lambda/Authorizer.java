@@ -34,7 +34,6 @@ import java.util.function.UnaryOperator;
  * decision (outcome, reason, provider, operation, data store, latency, a short token hash; never the token).
  */
 public final class Authorizer {
-  static final String ROLE_VARIABLE = "AUTHORIZER_IAM_ROLE_ARN";
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
   /** The default request budget: what a request may take from its event's arrival, every remote call included. */
   static final Duration DEFAULT_REQUEST_BUDGET = Duration.ofMillis(700);
@@ -48,9 +47,11 @@ public final class Authorizer {
   private final ConfigurationException configurationError;
   private final Metrics metrics;
   private final Duration requestBudget;
+  private final List<String> settingWarnings;
 
   private Authorizer(String providerName, ProviderInstances instances, AccessPolicy access, String iamRoleArn,
-      JsonLog log, ConfigurationException configurationError, Metrics metrics, Duration requestBudget) {
+      JsonLog log, ConfigurationException configurationError, Metrics metrics, Duration requestBudget,
+      List<String> settingWarnings) {
     this.providerName = providerName;
     this.instances = instances;
     this.access = access;
@@ -59,6 +60,17 @@ public final class Authorizer {
     this.configurationError = configurationError;
     this.metrics = metrics;
     this.requestBudget = requestBudget;
+    this.settingWarnings = List.copyOf(settingWarnings);
+  }
+
+  /** One warning per {@code AUTHORIZER_*} variable nothing reads ({@link KnownSettings}), for {@code check}. */
+  List<String> settingWarnings() {
+    return settingWarnings;
+  }
+
+  /** The provider instances, for {@code check}; empty when misconfigured. */
+  List<ProviderInstances.Instance> instances() {
+    return instances == null ? List.of() : instances.instances();
   }
 
   public static Builder builder() {
@@ -143,8 +155,7 @@ public final class Authorizer {
       try {
         request = HealthLakeEvents.parse(event, deadline);
       } catch (HealthLakeEvents.InvalidEventException e) {
-        return deny(start, null, HealthLakeEvents.endpointOrNull(event),
-            Rejection.of(ReasonCode.INVALID_REQUEST, e.getMessage()));
+        return deny(start, null, e.endpoint(), Rejection.of(ReasonCode.INVALID_REQUEST, e.getMessage()));
       }
       ProviderInstances.Route route = instances.route(request.bearerToken());
       if (route.instance() == null) {
@@ -306,12 +317,12 @@ public final class Authorizer {
      * @throws ConfigurationException naming the first variable that is missing or wrong
      */
     public Authorizer build() {
-      InitWarmup.start(environment);
+      ProviderRegistry registry = providers != null ? ProviderRegistry.of(providers)
+          : ProviderRegistry.load(Authorizer.class.getClassLoader());
+      InitWarmup.start(registry, environment);
       Configuration config = Configuration.of(environment);
       JsonLog log = new JsonLog(logStream, clock, logLevel(config));
       Metrics metrics = Metrics.fromConfiguration(config, environment, metricsOut(), clock);
-      ProviderRegistry registry = providers != null ? ProviderRegistry.of(providers)
-          : ProviderRegistry.load(Authorizer.class.getClassLoader());
       ProviderInstances.Spec spec = ProviderInstances.spec(config, registry);
       String role = RoleMapping.defaultRole(config);
       RoleMapping roles = RoleMapping.fromConfiguration(config, role, spec.names(), Authorizer.class.getClassLoader());
@@ -326,10 +337,16 @@ public final class Authorizer {
           config.optional("FHIR_USER_CLAIM").orElse("fhirUser"), patientClaim);
       ProviderInstances instances = spec.build(
           scoped -> new HostContext(scoped, secretSource, clock, timeout, initTimeout, log), standard);
+      Set<String> known = new java.util.TreeSet<>(KnownSettings.hostVariables());
+      known.addAll(spec.providerVariables());
+      List<String> warnings = KnownSettings.warnings(environment, known);
+      for (String warning : warnings) {
+        log.write(Level.WARNING, Map.of("logger", "init", "message", warning));
+      }
       log.write(Level.INFO, Map.of("logger", "init", "message", "authorizer ready", "provider",
           instances.description()));
       return new Authorizer(instances.description(), instances, access, role, log, null,
-          metrics.observing(instances.validator()), requestBudget);
+          metrics.observing(instances.validator()), requestBudget, warnings);
     }
 
     /** An authorizer that denies everything because of a configuration error, which it logs once now. */
@@ -347,7 +364,7 @@ public final class Authorizer {
       } catch (ConfigurationException e) {
         metrics = Metrics.off();
       }
-      return new Authorizer(null, null, null, role, log, error, metrics, null);
+      return new Authorizer(null, null, null, role, log, error, metrics, null, List.of());
     }
 
     private PrintStream metricsOut() {

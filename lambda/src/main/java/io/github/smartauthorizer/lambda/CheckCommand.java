@@ -1,11 +1,9 @@
 package io.github.smartauthorizer.lambda;
 
-import io.github.smartauthorizer.api.TokenValidator;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
 import io.github.smartauthorizer.api.spi.SecretSource;
-import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
-import io.github.smartauthorizer.providers.shared.JwtValidator;
+import io.github.smartauthorizer.api.spi.ValidatorDiagnostics;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@code check}: builds the authorizer from the environment exactly as the Lambda does at init (the same
  * {@link Authorizer#builder()}, so the same provider, key prefetch and secret reads) and says what came of it on
- * standard output: the provider, the role, the settings (secret values hidden), the keys fetched or the secrets read,
- * and whether metrics would be written. The init log lines go to standard error.
+ * standard output: the provider, the role, the settings (secret values hidden), what each provider instance says of
+ * itself through {@link ValidatorDiagnostics} (how it decides, what it would call, what it fetched; the same for a
+ * built-in and a custom provider), the secrets read, whether metrics would be written, and a warning for every
+ * {@code AUTHORIZER_*} variable that nothing reads. The init log lines go to standard error.
  *
- * <p>Exit code 0 when the Lambda would start ready to decide; 2, with one line on standard error saying what to fix,
- * when the configuration is wrong (the Lambda would deny every request {@code CONFIGURATION_ERROR}) or when no key
- * could be fetched (it would deny every request {@code IDP_UNAVAILABLE} until the JWKS answers).
+ * <p>Exit code 0 when the Lambda would start ready to decide; 2, with one line on standard error per problem, when the
+ * configuration is wrong (the Lambda would deny every request {@code CONFIGURATION_ERROR}) or when a provider reports
+ * a problem (e.g. no key could be fetched: every request would be denied {@code IDP_UNAVAILABLE}).
  */
 final class CheckCommand {
   static final String NAME = "check";
@@ -41,7 +41,7 @@ final class CheckCommand {
     } catch (ConfigurationException e) {
       stderr.println("check failed: configuration error: " + e.getMessage());
       stderr.println("In Lambda every request would be denied with CONFIGURATION_ERROR.");
-      return Cli.CONFIGURATION_ERROR;
+      return ExitCodes.CONFIGURATION_ERROR;
     }
     Configuration config = Configuration.of(environment);
     List<String> lines = new ArrayList<>();
@@ -52,34 +52,33 @@ final class CheckCommand {
       lines.add(field(first ? "settings" : "", name + "=" + shown(name, environment.get(name))));
       first = false;
     }
-    TokenValidator validator = authorizer.validator();
-    String failure = null;
-    if (validator instanceof JwtValidator jwt) {
-      int keys = jwt.keys().size();
-      long fetches = jwt.keys().fetchCount();
-      lines.add(field("validation", "JWTs verified locally against the issuer's JWKS"));
-      lines.add(field("keys", keys + " verification key" + (keys == 1 ? "" : "s") + " cached after " + fetches
-          + " fetch" + (fetches == 1 ? "" : "es")));
-      if (keys == 0) {
-        failure = "no verification key could be fetched at init (the log line above says why); in Lambda every"
-            + " request would be denied with IDP_UNAVAILABLE until the JWKS answers";
+    List<String> problems = new ArrayList<>();
+    for (ProviderInstances.Instance instance : authorizer.instances()) {
+      ValidatorDiagnostics diagnostics = instance.validator().diagnostics();
+      String prefix = authorizer.instances().size() > 1 ? instance.name() + ": " : "";
+      lines.add(field("validation", prefix + diagnostics.validation()));
+      for (String endpoint : diagnostics.endpoints()) {
+        lines.add(field("calls", prefix + endpoint));
       }
-    } else if (validator instanceof IntrospectionValidator) {
-      lines.add(field("validation", "each token introspected (RFC 7662); answers cached as configured"));
-    } else {
-      lines.add(field("validation", "by " + validator.getClass().getName()));
+      if (!diagnostics.state().isEmpty()) {
+        lines.add(field("state", prefix + diagnostics.state()));
+      }
+      diagnostics.problems().forEach(problem -> problems.add(prefix + problem));
     }
     lines.add(field("secrets read", secretsRead.isEmpty() ? "none" : String.join(", ", secretsRead.stream().sorted()
         .toList()) + " (values not shown)"));
     lines.add(field("metrics", metricsInLambda(config)));
+    for (String warning : authorizer.settingWarnings()) {
+      lines.add(field("warning", warning));
+    }
     lines.forEach(stdout::println);
-    if (failure != null) {
-      stderr.println("check failed: " + failure);
-      return Cli.CONFIGURATION_ERROR;
+    if (!problems.isEmpty()) {
+      problems.forEach(problem -> stderr.println("check failed: " + problem));
+      return ExitCodes.CONFIGURATION_ERROR;
     }
     stdout.println(field("result", "OK: the Lambda would start with provider '" + authorizer.providerName()
         + "' and decide requests"));
-    return Cli.AUTHORIZED;
+    return ExitCodes.AUTHORIZED;
   }
 
   private static SecretSource recording(SecretSource source, Set<String> read) {

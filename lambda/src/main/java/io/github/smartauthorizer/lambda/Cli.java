@@ -29,9 +29,9 @@ import java.util.Map;
  * output keeps only responses.
  */
 public final class Cli {
-  static final int AUTHORIZED = 0;
-  static final int DENIED = 1;
-  static final int CONFIGURATION_ERROR = 2;
+  static final int AUTHORIZED = ExitCodes.AUTHORIZED;
+  static final int DENIED = ExitCodes.DENIED;
+  static final int CONFIGURATION_ERROR = ExitCodes.CONFIGURATION_ERROR;
 
   private static final String USAGE = String.join(System.lineSeparator(),
       "usage: java -jar smart-authorizer-lambda.jar invoke --event FILE|-",
@@ -43,12 +43,25 @@ public final class Cli {
 
   private Cli() {}
 
+  /** The tool without HTTP calls of its own ({@code smart-metadata} needs the deployment jar's entry point). */
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv(), System.in, System.out, System.err));
+    System.exit(run(args, System.getenv(), System.in, System.out, System.err, DocumentFetcher.none()));
   }
 
   static int run(String[] args, Map<String, String> environment, InputStream stdin, PrintStream stdout,
       PrintStream stderr) {
+    return run(args, environment, stdin, stdout, stderr, DocumentFetcher.none());
+  }
+
+  /**
+   * Runs one command.
+   *
+   * @param fetcher how {@code smart-metadata} reads the discovery document (the deployment jar passes the toolkit's
+   *     HTTP client)
+   * @return the exit code
+   */
+  public static int run(String[] args, Map<String, String> environment, InputStream stdin, PrintStream stdout,
+      PrintStream stderr, DocumentFetcher fetcher) {
     List<String> arguments = List.of(args);
     if (!arguments.isEmpty() && arguments.get(0).equals(CheckCommand.NAME)) {
       if (arguments.size() != 1) {
@@ -58,7 +71,7 @@ public final class Cli {
       return CheckCommand.run(environment, stdout, stderr);
     }
     if (!arguments.isEmpty() && arguments.get(0).equals(SmartMetadataCommand.NAME)) {
-      return SmartMetadataCommand.run(arguments.subList(1, arguments.size()), stdout, stderr);
+      return SmartMetadataCommand.run(arguments.subList(1, arguments.size()), fetcher, stdout, stderr);
     }
     if (arguments.size() != 3 || !arguments.get(0).equals("invoke")
         || !(arguments.get(1).equals("--event") || arguments.get(1).equals("--events"))) {

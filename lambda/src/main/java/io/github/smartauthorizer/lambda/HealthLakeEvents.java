@@ -25,23 +25,28 @@ final class HealthLakeEvents {
   /** The request of an event, decided by {@code deadline}. */
   static HealthLakeRequest parse(byte[] event, Deadline deadline) throws InvalidEventException {
     if (event.length > MAX_EVENT_BYTES) {
-      throw new InvalidEventException("event larger than " + MAX_EVENT_BYTES + " bytes");
+      throw new InvalidEventException("event larger than " + MAX_EVENT_BYTES + " bytes", null);
     }
     Map<String, Object> json;
     try {
       json = StrictJson.parseObject(event);
     } catch (StrictJson.MalformedJsonException e) {
-      throw new InvalidEventException("event is not a JSON object: " + e.getMessage());
+      throw new InvalidEventException("event is not a JSON object: " + e.getMessage(), null);
     }
-    return HealthLakeRequest.builder()
-        .datastoreEndpoint(required(json, "datastoreEndpoint"))
-        .operationName(required(json, "operationName"))
-        .bearerToken(stripBearer(required(json, "bearerToken")))
-        .datastoreId(optional(json, "datastoreId"))
-        .datastoreTypeVersion(optional(json, "datastoreTypeVersion"))
-        .datastoreName(optional(json, "datastoreName"))
-        .deadline(deadline)
-        .build();
+    String endpoint = json.get("datastoreEndpoint") instanceof String s ? s : null;
+    try {
+      return HealthLakeRequest.builder()
+          .datastoreEndpoint(required(json, "datastoreEndpoint"))
+          .operationName(required(json, "operationName"))
+          .bearerToken(stripBearer(required(json, "bearerToken")))
+          .datastoreId(optional(json, "datastoreId"))
+          .datastoreTypeVersion(optional(json, "datastoreTypeVersion"))
+          .datastoreName(optional(json, "datastoreName"))
+          .deadline(deadline)
+          .build();
+    } catch (InvalidEventException e) {
+      throw new InvalidEventException(e.getMessage(), endpoint);
+    }
   }
 
   /** The datastore endpoint of an event that may be otherwise invalid, for the {@code aud} of a deny. */
@@ -65,7 +70,7 @@ final class HealthLakeEvents {
   private static String required(Map<String, Object> json, String name) throws InvalidEventException {
     Object value = json.get(name);
     if (!(value instanceof String s) || s.isEmpty()) {
-      throw new InvalidEventException(name + " is missing or not a non-empty string");
+      throw new InvalidEventException(name + " is missing or not a non-empty string", null);
     }
     return s;
   }
@@ -73,17 +78,28 @@ final class HealthLakeEvents {
   private static String optional(Map<String, Object> json, String name) throws InvalidEventException {
     Object value = json.get(name);
     if (value != null && !(value instanceof String)) {
-      throw new InvalidEventException(name + " is not a string");
+      throw new InvalidEventException(name + " is not a string", null);
     }
     return (String) value;
   }
 
-  /** The event cannot be read; the message never quotes the event. */
+  /**
+   * The event cannot be read; the message never quotes the event. It carries the data store endpoint when the event
+   * was JSON with one, for the {@code aud} of the deny, so the event is never parsed twice.
+   */
   static final class InvalidEventException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    InvalidEventException(String message) {
+    private final String endpoint;
+
+    InvalidEventException(String message, String endpoint) {
       super(message, null, false, false);
+      this.endpoint = endpoint;
+    }
+
+    /** The event's {@code datastoreEndpoint} when it was a string, else {@code null}. */
+    String endpoint() {
+      return endpoint;
     }
   }
 }

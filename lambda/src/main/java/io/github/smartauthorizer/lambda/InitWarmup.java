@@ -1,44 +1,30 @@
 package io.github.smartauthorizer.lambda;
 
 import io.github.smartauthorizer.api.json.StrictJson;
-import io.github.smartauthorizer.providers.cognito.CognitoProvider;
-import io.github.smartauthorizer.providers.introspection.IntrospectionProvider;
-import io.github.smartauthorizer.providers.introspection.OktaProvider;
-import io.github.smartauthorizer.providers.jwks.JwksProvider;
-import io.github.smartauthorizer.providers.keycloak.KeycloakProvider;
-import io.github.smartauthorizer.providers.shared.Base64Url;
-import io.github.smartauthorizer.providers.shared.HttpFetcher;
-import java.math.BigInteger;
+import io.github.smartauthorizer.api.spi.AuthorizerProvider;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
-import java.security.Signature;
 import java.time.Instant;
-import java.util.Locale;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Overlaps the slow parts of a cold start (docs/performance.md §2) with the rest of init, on daemon threads started
- * before the configuration is read. With a provider of this project, one thread builds the shared HTTP client, which
- * loads the platform's security providers, TLS context and trust store (the longest single step of init), and another
- * runs OkHttp's call path against an in-memory response ({@link HttpFetcher#warmUpCallPath()}) and then loads the JDK
- * and JSON code every first decision runs (SHA-256, RSA and EC key factories, big-integer arithmetic, time and number
- * formatting, the strict JSON reader). The main thread meanwhile reads the configuration and builds the provider;
- * when it needs what a warm-up thread is loading, the JVM makes it wait for that class initialisation instead of
- * starting it again.
+ * Overlaps the slow parts of a cold start (docs/performance.md §2) with the rest of init, on a daemon thread started
+ * before the configuration is read: it asks each provider the configuration names to {@linkplain
+ * AuthorizerProvider#warmUp() warm up} (a provider of this project loads its HTTP client, TLS context and trust store,
+ * and the JSON and signature code, on threads of its own), the same way for a built-in and a custom provider, and
+ * then loads what the handler itself runs on a first decision (SHA-256 for the token fingerprint, the strict JSON
+ * reader, time and number formatting). The main thread meanwhile reads the configuration and builds the provider;
+ * when it needs what the warm-up is loading, the JVM makes it wait for that class initialisation instead of starting
+ * it again.
  *
- * <p>Nothing here decides anything or touches a token, a secret or the network, and a failure is ignored: the
- * code that needs what failed meets the same failure where it is handled. Once per JVM.
+ * <p>Nothing here decides anything or touches a token, a secret or the network, and a failure is ignored: the code
+ * that needs what failed meets the same failure where it is handled. Once per JVM.
  */
 final class InitWarmup {
-  /** Providers of this project, all of which fetch keys or introspect over the shared HTTP client. */
-  private static final Set<String> HTTP_PROVIDERS = Set.of(JwksProvider.NAME, IntrospectionProvider.NAME,
-      OktaProvider.NAME, KeycloakProvider.NAME, CognitoProvider.NAME);
   private static final AtomicBoolean STARTED = new AtomicBoolean();
-
-  private InitWarmup() {}
 
   /**
    * The JVM option {@code -D}{@value #SWITCH}{@code =off} turns the warm-up off, for the cold-start harness to
@@ -46,56 +32,52 @@ final class InitWarmup {
    */
   static final String SWITCH = "smartauthorizer.initWarmup";
 
-  /** Starts the warm-up threads, once per JVM; returns at once. */
-  static void start(Map<String, String> environment) {
+  private InitWarmup() {}
+
+  /** Starts the warm-up of the configured providers and the handler, once per JVM; returns at once. */
+  static void start(ProviderRegistry registry, Map<String, String> environment) {
     if (!STARTED.compareAndSet(false, true) || "off".equals(System.getProperty(SWITCH))) {
       return;
     }
-    if (usesSharedHttpClient(environment)) {
-      daemon("authorizer-warmup-tls", HttpFetcher::warmUpTls);
-      daemon("authorizer-warmup-path", () -> {
-        HttpFetcher.warmUpCallPath();
-        loadDecisionPath();
-      });
-    } else {
-      daemon("authorizer-warmup-path", InitWarmup::loadDecisionPath);
-    }
+    startFor(configuredProviders(registry, environment));
   }
 
-  /** Whether a configured provider is one of ours (all of which fetch keys or introspect over HTTP). */
-  static boolean usesSharedHttpClient(Map<String, String> environment) {
-    String single = environment.getOrDefault(ProviderRegistry.VARIABLE, "");
-    if (HTTP_PROVIDERS.contains(single.trim().toLowerCase(Locale.ROOT))) {
-      return true;
-    }
-    for (String item : environment.getOrDefault(ProviderInstances.PROVIDERS_VARIABLE, "").split(",")) {
-      if (HTTP_PROVIDERS.contains(ProviderInstances.providerOf(item))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static void daemon(String name, Runnable task) {
+  /** Starts the warm-up thread for these providers, without the once-per-JVM guard (tests); returns the thread. */
+  static Thread startFor(Set<AuthorizerProvider> configured) {
     Thread thread = new Thread(() -> {
-      try {
-        task.run();
-      } catch (RuntimeException | LinkageError e) {
-        // see the class comment: ignored here, met again where it is handled
+      for (AuthorizerProvider provider : configured) {
+        try {
+          provider.warmUp();
+        } catch (RuntimeException | LinkageError e) {
+          // see the class comment: ignored here, met again where it is handled
+        }
       }
-    }, name);
+      loadDecisionPath();
+    }, "authorizer-warmup");
     thread.setDaemon(true);
     thread.start();
+    return thread;
+  }
+
+  /** The providers {@code AUTHORIZER_PROVIDER} or {@code AUTHORIZER_PROVIDERS} name and the registry knows. */
+  static Set<AuthorizerProvider> configuredProviders(ProviderRegistry registry, Map<String, String> environment) {
+    Set<String> names = new LinkedHashSet<>();
+    names.add(environment.getOrDefault(ProviderRegistry.VARIABLE, "").trim().toLowerCase(java.util.Locale.ROOT));
+    for (String item : environment.getOrDefault(ProviderInstances.PROVIDERS_VARIABLE, "").split(",")) {
+      names.add(ProviderInstances.providerOf(item));
+    }
+    Set<AuthorizerProvider> providers = new LinkedHashSet<>();
+    for (String name : names) {
+      if (registry.names().contains(name)) {
+        providers.add(registry.named(name));
+      }
+    }
+    return providers;
   }
 
   private static void loadDecisionPath() {
     try {
       MessageDigest.getInstance("SHA-256").digest(new byte[] {1});
-      KeyFactory.getInstance("RSA");
-      KeyFactory.getInstance("EC");
-      Signature.getInstance("SHA256withECDSA");
-      BigInteger.valueOf(3).modPow(BigInteger.valueOf(65537), BigInteger.valueOf(1_000_003));
-      StrictJson.parseObject(Base64Url.decode("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IngifQ"), 4);
       StrictJson.parseObject("{\"a\":[1,2.5,\"\\u00e9\",true,null]}".getBytes(StandardCharsets.UTF_8), 4);
       Instant.now().toString();
       Double.toString(Math.round(1234.5678) / 100.0);

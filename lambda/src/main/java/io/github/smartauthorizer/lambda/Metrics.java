@@ -3,7 +3,7 @@ package io.github.smartauthorizer.lambda;
 import io.github.smartauthorizer.api.TokenValidator;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
-import io.github.smartauthorizer.providers.shared.JwtValidator;
+import io.github.smartauthorizer.api.spi.ValidatorCounters;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  * <p>Each line declares, in namespace {@code SmartAuthorizer} (or {@code AUTHORIZER_METRICS_NAMESPACE}), the dimension
  * sets {@code [Provider, Outcome]} and {@code [Provider, Reason]} and the metrics {@code Decisions} (Count, always 1),
  * {@code EnvironmentFaults} (Count, 1 for {@code IDP_UNAVAILABLE}, {@code CONFIGURATION_ERROR} and
- * {@code INTERNAL_ERROR}), {@code Latency} (Milliseconds) and, for providers that verify JWTs against a JWKS,
- * {@code JwksFetches} (Count: the key fetches since the previous line, the fetch at init included). An allow has
+ * {@code INTERNAL_ERROR}), {@code Latency} (Milliseconds) and, from the validator's {@link ValidatorCounters} (the
+ * same for a built-in and a custom provider, and summed over the instances of {@code AUTHORIZER_PROVIDERS}),
+ * {@code JwksFetches} (key fetches), {@code IdpCalls} (calls to the IdP about a token) and {@code CacheHits} (answers
+ * taken from a cache), each a Count since the previous line, the init work included. An allow has
  * {@code Reason: NONE}. The request id is a property of the line (searchable in Logs Insights), never a dimension.
  *
  * <p>On by default when running in Lambda ({@code AWS_LAMBDA_FUNCTION_NAME} is set), off elsewhere;
@@ -38,14 +40,14 @@ final class Metrics {
   private final PrintStream out;
   private final String namespace;
   private final Clock clock;
-  private final LongSupplier jwksFetches;
-  private final AtomicLong reportedFetches = new AtomicLong();
+  private final Supplier<ValidatorCounters> counters;
+  private final AtomicReference<ValidatorCounters> reported = new AtomicReference<>(ValidatorCounters.NONE);
 
-  private Metrics(PrintStream out, String namespace, Clock clock, LongSupplier jwksFetches) {
+  private Metrics(PrintStream out, String namespace, Clock clock, Supplier<ValidatorCounters> counters) {
     this.out = out;
     this.namespace = namespace;
     this.clock = clock;
-    this.jwksFetches = jwksFetches;
+    this.counters = counters;
   }
 
   /** Metrics that record nothing. */
@@ -72,12 +74,12 @@ final class Metrics {
     return setting.equals("on") ? new Metrics(out, namespace, clock, null) : OFF;
   }
 
-  /** These metrics, also counting the JWKS fetches of {@code validator} when it verifies JWTs against a JWKS. */
+  /** These metrics, also reporting the counters of {@code validator} (any provider's, through the api). */
   Metrics observing(TokenValidator validator) {
-    if (!enabled() || !(validator instanceof JwtValidator jwt)) {
+    if (!enabled()) {
       return this;
     }
-    return new Metrics(out, namespace, clock, jwt.keys()::fetchCount);
+    return new Metrics(out, namespace, clock, validator::counters);
   }
 
   boolean enabled() {
@@ -105,10 +107,15 @@ final class Metrics {
     line.put("Decisions", 1L);
     line.put("EnvironmentFaults", decision.reason() != null && decision.reason().isEnvironmentFault() ? 1L : 0L);
     line.put("Latency", Math.round(decision.latencyNanos() / 10_000.0) / 100.0);
-    if (jwksFetches != null) {
+    if (counters != null) {
+      ValidatorCounters now = counters.get();
+      ValidatorCounters before = reported.getAndSet(now);
       definitions.add(metric("JwksFetches", "Count"));
-      long now = jwksFetches.getAsLong();
-      line.put("JwksFetches", Math.max(0L, now - reportedFetches.getAndSet(now)));
+      definitions.add(metric("IdpCalls", "Count"));
+      definitions.add(metric("CacheHits", "Count"));
+      line.put("JwksFetches", Math.max(0L, now.keyFetches() - before.keyFetches()));
+      line.put("IdpCalls", Math.max(0L, now.idpCalls() - before.idpCalls()));
+      line.put("CacheHits", Math.max(0L, now.cacheHits() - before.cacheHits()));
     }
     line.put("requestId", requestId);
     String text = JsonText.object(line);

@@ -12,9 +12,10 @@ import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
 import io.github.smartauthorizer.api.spi.ProviderContext;
 import io.github.smartauthorizer.api.spi.TokenRoute;
-import io.github.smartauthorizer.providers.shared.Base64Url;
-import io.github.smartauthorizer.providers.shared.CompactJws;
-import io.github.smartauthorizer.providers.shared.TokenRejectedException;
+import io.github.smartauthorizer.api.spi.ValidatorCounters;
+import io.github.smartauthorizer.api.spi.ValidatorDiagnostics;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,16 +50,6 @@ final class ProviderInstances {
 
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,31}");
 
-  /**
-   * The settings of the built-in providers, which an instance reads only with its scope. Set without one next to
-   * {@code AUTHORIZER_PROVIDERS}, they are a mistake worth an error.
-   */
-  static final List<String> PROVIDER_KEYS = List.of("ISSUER", "JWKS_URI", "AUDIENCE", "ALGORITHMS",
-      "CLOCK_SKEW_SECONDS", "REQUIRED_TOKEN_TYPE", "MAX_TOKEN_BYTES", "JWKS_TTL_SECONDS",
-      "JWKS_REFETCH_INTERVAL_SECONDS", "JWKS_MAX_STALE_SECONDS", "INTROSPECTION_URL", "INTROSPECTION_AUTH",
-      "CLIENT_SECRET_ID", "CLIENT_ID_KEY", "CLIENT_SECRET_KEY", "CLIENT_ID", "CLIENT_SECRET",
-      "INTROSPECTION_CACHE_SECONDS", "INTROSPECTION_CACHE_MAX_ENTRIES", "KEYCLOAK_URL", "KEYCLOAK_REALM",
-      "KEYCLOAK_MODE", "CLIENT_IDS", "COGNITO_USER_POOL_ID", "COGNITO_CLIENT_IDS", "COGNITO_SCOPE_PREFIX");
 
   /**
    * One provider instance.
@@ -93,6 +84,19 @@ final class ProviderInstances {
     /** The instance names. */
     Set<String> names() {
       return providers.keySet();
+    }
+
+    /**
+     * Every full variable name the configured providers declare they read ({@link AuthorizerProvider#settingNames}):
+     * {@code AUTHORIZER_<KEY>} for the one provider, {@code AUTHORIZER_<NAME>_<KEY>} for each instance.
+     */
+    Set<String> providerVariables() {
+      Set<String> names = new java.util.TreeSet<>();
+      for (Map.Entry<String, AuthorizerProvider> entry : providers.entrySet()) {
+        Configuration scoped = routed ? config.scoped(entry.getKey()) : config;
+        entry.getValue().settingNames().forEach(key -> names.add(scoped.variable(key)));
+      }
+      return names;
     }
 
     /**
@@ -250,7 +254,10 @@ final class ProviderInstances {
       throw new ConfigurationException(PROVIDERS_VARIABLE, "expects comma-separated <name>:<provider> pairs, e.g. "
           + "staff:keycloak,patients:cognito, got none");
     }
-    for (String key : PROVIDER_KEYS) {
+    Set<String> providerKeys = new java.util.TreeSet<>();
+    providers.values().forEach(p -> providerKeys.addAll(p.settingNames()));
+    providerKeys.removeAll(KnownSettings.HOST_KEYS);
+    for (String key : providerKeys) {
       if (config.optional(key).isPresent()) {
         String example = Configuration.PREFIX + providers.keySet().iterator().next().toUpperCase(Locale.ROOT) + "_"
             + key;
@@ -297,13 +304,52 @@ final class ProviderInstances {
     return routed ? new RoutingValidator(this) : instances.get(0).validator();
   }
 
-  /** Routes each token as {@link #route} does and asks that instance's validator. */
+  /**
+   * Routes each token as {@link #route} does and asks that instance's validator; passes the lifecycle through to every
+   * instance (priming, restore, counters summed, diagnostics joined).
+   */
   private record RoutingValidator(ProviderInstances instances) implements TokenValidator {
     @Override
     public ValidationResult validate(String token, HealthLakeRequest request) {
       Route route = instances.route(token);
       return route.instance() == null ? ValidationResult.rejected(route.rejection())
           : route.instance().validator().validate(token, request);
+    }
+
+    @Override
+    public void prime(Duration timeout) {
+      instances.instances().forEach(i -> i.validator().prime(timeout));
+    }
+
+    @Override
+    public void refreshAfterRestore(Duration timeout) {
+      instances.instances().forEach(i -> i.validator().refreshAfterRestore(timeout));
+    }
+
+    @Override
+    public ValidatorCounters counters() {
+      ValidatorCounters sum = ValidatorCounters.NONE;
+      for (Instance instance : instances.instances()) {
+        sum = sum.plus(instance.validator().counters());
+      }
+      return sum;
+    }
+
+    @Override
+    public ValidatorDiagnostics diagnostics() {
+      List<String> endpoints = new ArrayList<>();
+      List<String> states = new ArrayList<>();
+      List<String> problems = new ArrayList<>();
+      for (Instance instance : instances.instances()) {
+        ValidatorDiagnostics d = instance.validator().diagnostics();
+        endpoints.addAll(d.endpoints());
+        if (!d.state().isEmpty()) {
+          states.add(instance.name() + ": " + d.state());
+        }
+        d.problems().forEach(p -> problems.add(instance.name() + ": " + p));
+      }
+      return new ValidatorDiagnostics("routed by issuer to " + instances.description(), endpoints,
+          String.join("; ", states), problems);
     }
 
     @Override
@@ -336,26 +382,36 @@ final class ProviderInstances {
         : refuse(ReasonCode.INVALID_ISSUER, "iss is not the issuer of any configured instance");
   }
 
-  /** The unverified claims of a compact JWS, or {@code null} when the token is not one. */
+  /**
+   * The unverified claims of what looks like a compact JWS (three non-empty segments, a JSON header and payload), or
+   * {@code null} when the token is not one. Only for routing: the instance it goes to verifies the token strictly,
+   * base64url, JSON and signature alike.
+   */
   private static Map<String, Object> unverifiedClaims(String token) {
-    try {
-      return CompactJws.parse(token, MAX_TOKEN_BYTES).payload();
-    } catch (TokenRejectedException e) {
+    int first = token.indexOf('.');
+    int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+    if (first <= 0 || second <= first + 1 || second == token.length() - 1 || token.indexOf('.', second + 1) >= 0
+        || jsonObject(token.substring(0, first)) == null) {
       return null;
     }
+    return jsonObject(token.substring(first + 1, second));
   }
 
   /** Whether the token starts with a base64url JSON object and a dot, as a JWS (or JWE) header would. */
   private static boolean looksLikeJws(String token) {
     int dot = token.indexOf('.');
-    if (dot <= 0) {
-      return false;
+    return dot > 0 && jsonObject(token.substring(0, dot)) != null;
+  }
+
+  /** A base64url segment (no padding) read as a strict JSON object, or {@code null}. */
+  private static Map<String, Object> jsonObject(String segment) {
+    if (segment.indexOf('=') >= 0) {
+      return null;
     }
     try {
-      StrictJson.parseObject(Base64Url.decode(token.substring(0, dot)));
-      return true;
+      return StrictJson.parseObject(Base64.getUrlDecoder().decode(segment));
     } catch (IllegalArgumentException | StrictJson.MalformedJsonException e) {
-      return false;
+      return null;
     }
   }
 

@@ -66,6 +66,8 @@ import java.util.regex.Pattern;
  * default role, a request no rule matches is denied {@code INSUFFICIENT_SCOPE}.
  */
 final class RoleMapping {
+  /** The default role's variable. */
+  static final String ROLE_VARIABLE = "AUTHORIZER_IAM_ROLE_ARN";
   static final String INLINE_KEY = "ROLE_MAPPING";
   static final String FILE_KEY = "ROLE_MAPPING_FILE";
   static final String CLASSPATH_PREFIX = "classpath:";
@@ -117,7 +119,7 @@ final class RoleMapping {
     }
     if (inline.isEmpty() && file.isEmpty()) {
       if (defaultRole == null) {
-        throw new ConfigurationException(Authorizer.ROLE_VARIABLE, "is required: the ARN of the IAM role HealthLake "
+        throw new ConfigurationException(RoleMapping.ROLE_VARIABLE, "is required: the ARN of the IAM role HealthLake "
             + "assumes for authorized requests (arn:aws:iam::<account>:role/<name>), unless a role mapping ("
             + config.variable(INLINE_KEY) + " or " + config.variable(FILE_KEY) + ") chooses it");
       }
@@ -143,7 +145,7 @@ final class RoleMapping {
   static String defaultRole(Configuration config) {
     Optional<String> role = config.optional("IAM_ROLE_ARN");
     if (role.isPresent() && !ROLE_ARN.matcher(role.get()).matches()) {
-      throw new ConfigurationException(Authorizer.ROLE_VARIABLE, "expects an IAM role ARN such as "
+      throw new ConfigurationException(RoleMapping.ROLE_VARIABLE, "expects an IAM role ARN such as "
           + "arn:aws:iam::111122223333:role/HealthLakeSmartRole, got '" + role.get() + "'");
     }
     return role.orElse(null);

@@ -1,8 +1,6 @@
 package io.github.smartauthorizer.lambda;
 
 import io.github.smartauthorizer.api.json.StrictJson;
-import io.github.smartauthorizer.providers.shared.HttpFetcher;
-import io.github.smartauthorizer.providers.shared.JwtSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -53,6 +51,8 @@ final class SmartMetadataCommand {
   static final Set<String> GRANT_TYPES = Set.of("authorization_code", "client_credentials");
   private static final Set<String> OUTPUTS = Set.of("both", "json", "escaped", "sam-parameters");
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+  /** The largest discovery document read (as for the providers' discovery). */
+  static final int MAX_DOCUMENT_BYTES = 256 * 1024;
 
   private static final String USAGE = String.join(System.lineSeparator(),
       "usage: java -jar smart-authorizer-lambda.jar smart-metadata --issuer URL [options]",
@@ -80,23 +80,23 @@ final class SmartMetadataCommand {
   record Options(String issuer, URI discoveryUrl, List<String> capabilities, List<String> grantTypes,
       List<String> scopes, String output, Duration timeout) {}
 
-  static int run(List<String> args, PrintStream stdout, PrintStream stderr) {
+  static int run(List<String> args, DocumentFetcher fetcher, PrintStream stdout, PrintStream stderr) {
     if (args.contains("--help") || args.contains("-h")) {
       stdout.println(USAGE);
-      return Cli.AUTHORIZED;
+      return ExitCodes.AUTHORIZED;
     }
     try {
       Options options = parse(args);
-      Map<String, Object> discovery = fetch(options);
+      Map<String, Object> discovery = fetch(options, fetcher);
       Map<String, Object> metadata = metadata(options, discovery, stderr);
       print(options.output(), metadata, stdout);
-      return Cli.AUTHORIZED;
+      return ExitCodes.AUTHORIZED;
     } catch (MetadataException e) {
       stderr.println("smart-metadata: " + e.getMessage());
       if (e.getMessage().startsWith("usage")) {
         stderr.println(USAGE);
       }
-      return Cli.CONFIGURATION_ERROR;
+      return ExitCodes.CONFIGURATION_ERROR;
     }
   }
 
@@ -153,21 +153,16 @@ final class SmartMetadataCommand {
         timeout);
   }
 
-  private static Map<String, Object> fetch(Options options) throws MetadataException {
-    HttpFetcher.HttpResponse response;
+  private static Map<String, Object> fetch(Options options, DocumentFetcher fetcher) throws MetadataException {
+    byte[] body;
     try {
-      response = new HttpFetcher(options.timeout(), JwtSettings.MAX_DOCUMENT_BYTES)
-          .get(options.discoveryUrl(), "application/json");
+      body = fetcher.getJson(options.discoveryUrl(), options.timeout(), MAX_DOCUMENT_BYTES);
     } catch (IOException e) {
       throw new MetadataException("cannot read the discovery document " + options.discoveryUrl() + ": "
           + e.getMessage());
     }
-    if (!response.isSuccessful()) {
-      throw new MetadataException("the discovery document " + options.discoveryUrl() + " answered HTTP "
-          + response.status());
-    }
     try {
-      return StrictJson.parseObject(response.body());
+      return StrictJson.parseObject(body);
     } catch (StrictJson.MalformedJsonException e) {
       throw new MetadataException("the discovery document " + options.discoveryUrl() + " is not a JSON object: "
           + e.getMessage());

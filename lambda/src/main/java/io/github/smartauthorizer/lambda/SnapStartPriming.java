@@ -3,11 +3,7 @@ package io.github.smartauthorizer.lambda;
 import io.github.smartauthorizer.api.TokenValidator;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
-import io.github.smartauthorizer.providers.shared.Base64Url;
-import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
-import io.github.smartauthorizer.providers.shared.JwsAlgorithm;
-import io.github.smartauthorizer.providers.shared.JwtValidator;
-import io.github.smartauthorizer.providers.shared.VerificationKey;
+import io.github.smartauthorizer.api.spi.ValidatorCounters;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -17,6 +13,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,32 +27,33 @@ import org.crac.Resource;
 /**
  * SnapStart (CRaC) hooks of the Lambda handler: what to do before Lambda snapshots an initialised function and after
  * it restores one. Registered by {@link HealthLakeAuthorizerHandler}; on a JVM without CRaC the registration does
- * nothing and neither hook ever runs.
+ * nothing and neither hook ever runs. Every provider, built-in or custom, is treated alike, through the api.
  *
  * <p><b>Before the checkpoint</b> (once per published version, not on any request's path):
  * <ol>
- *   <li>the keys are fetched again ({@link io.github.smartauthorizer.providers.shared.JwksCache#prefetch}) and an
- *       introspection client is warmed ({@link IntrospectionValidator#prime}: the HTTP stack loaded, a connection
- *       opened, the credentials tried with a token that cannot be active);
- *   <li>the decision path is loaded and compiled: RS256 and ES256 signatures of a key pair generated now are verified
- *       with {@link VerificationKey} (the JDK's RSA and EC code, our shape checks), and {@value #DECISIONS} rounds of
- *       events go through {@link Authorizer#decide} and the response JSON: an unreadable event; a malformed token
- *       (unless a provider of your own decides, which might call its IdP for it); and, unless a provider asks its IdP
- *       about every token (introspection, or a provider of your own) with a single provider, JWTs signed by the
- *       priming key. Those are denied ({@code UNKNOWN_KID} or {@code INVALID_ISSUER}: the priming key is trusted
- *       nowhere) without a network call, except at most one JWKS refetch per refetch interval, the rule for any
- *       unknown {@code kid}. Nothing is logged and no metric is written for them.
+ *   <li>each provider instance's validator is {@linkplain TokenValidator#prime primed}: a provider of this project
+ *       fetches its keys again or warms its introspection client (the HTTP stack loaded, a connection opened, the
+ *       credentials tried with a token that cannot be active), and runs its signature code on a key pair made for
+ *       the purpose;
+ *   <li>the decision path is loaded and compiled: {@value #DECISIONS} rounds of events go through
+ *       {@link Authorizer#decide} and the response JSON: an unreadable event, a malformed token, and JWTs signed by a
+ *       key pair generated now and trusted nowhere (denied {@code UNKNOWN_KID} or {@code INVALID_ISSUER}). A token
+ *       event is repeated only while the validator's {@linkplain TokenValidator#counters() counters} show that it
+ *       made no call to the IdP for it; a validator that counts nothing (a provider of your own that does not say)
+ *       gets each token event once. A JWKS-based validator may refetch once for the unknown {@code kid}, the rule for
+ *       any unknown {@code kid}. Nothing is logged and no metric is written for them.
  * </ol>
  *
- * <p><b>After a restore</b> (the snapshot may be hours or days old): the keys are fetched again, so that a rotated
- * JWKS is seen at once and no request waits for the TTL refresh, and an introspection client opens a fresh connection
- * (the pooled ones died with the snapshot). Nothing else needs resetting: the authorizer draws no random numbers and
- * caches nothing random; the JWKS cache's times and the introspection cache's expiries are wall-clock instants checked
- * on every use, so they age correctly across a restore (and the introspection cache is empty in a snapshot: priming
- * never puts anything in it); the priming key pair is not kept. The client credentials read at init stay in memory (in
- * the snapshot, which Lambda encrypts) and are read again after an HTTP 401 as always.
+ * <p><b>After a restore</b> (the snapshot may be hours or days old): each validator is
+ * {@linkplain TokenValidator#refreshAfterRestore refreshed}: keys are fetched again, so that a rotated JWKS is seen at
+ * once and no request waits for the TTL refresh, and an introspection client opens a fresh connection (the pooled
+ * ones died with the snapshot). Nothing else needs resetting: the authorizer draws no random numbers and caches
+ * nothing random; the JWKS cache's times and the introspection cache's expiries are wall-clock instants checked on
+ * every use, so they age correctly across a restore (and the introspection cache is empty in a snapshot: priming
+ * never puts anything in it); the priming key pair is not kept. The client credentials read at init stay in memory
+ * (in the snapshot, which Lambda encrypts) and are read again after an HTTP 401 as always.
  *
- * <p>Neither hook throws: a failed fetch is logged by the key cache and retried by requests, as at init.
+ * <p>Neither hook throws: a failed fetch is logged by the provider and retried by requests, as at init.
  */
 public final class SnapStartPriming implements Resource {
   /** Rounds of priming events before a checkpoint. */
@@ -81,7 +79,7 @@ public final class SnapStartPriming implements Resource {
 
   /**
    * Registers the hooks of an authorizer with the global CRaC context (a no-op without CRaC) and keeps them
-   * reachable. The introspection warm-up is bounded by {@code AUTHORIZER_INIT_TIMEOUT_MS} of the environment.
+   * reachable. The priming and refresh calls are bounded by {@code AUTHORIZER_INIT_TIMEOUT_MS} of the environment.
    *
    * @return the registered hooks
    */
@@ -102,16 +100,16 @@ public final class SnapStartPriming implements Resource {
 
   @Override
   public void beforeCheckpoint(Context<? extends Resource> context) {
-    lastKeyRefreshes = refreshKeys();
+    lastKeyRefreshes = forEachValidator(v -> v.prime(primeTimeout));
     lastDecisions = warmUp();
   }
 
   @Override
   public void afterRestore(Context<? extends Resource> context) {
-    lastKeyRefreshes = refreshKeys();
+    lastKeyRefreshes = forEachValidator(v -> v.refreshAfterRestore(primeTimeout));
   }
 
-  /** How many key caches and introspection clients the last hook refreshed (tests). */
+  /** How many validators the last hook primed or refreshed (tests). */
   int lastKeyRefreshes() {
     return lastKeyRefreshes;
   }
@@ -121,72 +119,54 @@ public final class SnapStartPriming implements Resource {
     return lastDecisions;
   }
 
-  private int refreshKeys() {
-    int refreshed = 0;
+  private int forEachValidator(java.util.function.Consumer<TokenValidator> hook) {
+    int count = 0;
     for (TokenValidator validator : authorizer.validators()) {
       try {
-        if (validator instanceof JwtValidator jwt) {
-          jwt.keys().prefetch();
-          refreshed++;
-        } else if (validator instanceof IntrospectionValidator introspection) {
-          introspection.prime(primeTimeout);
-          refreshed++;
-        }
+        hook.accept(validator);
       } catch (RuntimeException e) {
-        // prefetch and prime log their own failures and never throw; a provider of one's own might.
+        // the hooks log their own failures and must not throw; a provider of one's own might
       }
+      count++;
     }
-    return refreshed;
+    return count;
   }
 
   private int warmUp() {
-    List<TokenValidator> validators = authorizer.validators();
-    if (validators.isEmpty()) {
+    TokenValidator validator = authorizer.validator();
+    if (validator == null) {
       return 0; // misconfigured: every request is denied CONFIGURATION_ERROR anyway
     }
-    boolean routed = validators.size() > 1;
-    boolean local = validators.stream().allMatch(v -> v instanceof JwtValidator);
-    boolean known = validators.stream().allMatch(v -> v instanceof JwtValidator || v instanceof IntrospectionValidator);
     List<byte[]> events = new ArrayList<>();
     events.add("{\"datastoreEndpoint\":".getBytes(StandardCharsets.UTF_8));
-    if (known) {
-      events.add(event("priming.not-a-token!")); // refused by the front door of both, without a call
-    }
+    List<byte[]> tokens = new ArrayList<>();
+    tokens.add(event("priming.not-a-token!"));
     try {
-      KeyPair rsa = keyPair("RSA", null);
-      KeyPair ec = keyPair("EC", new ECGenParameterSpec("secp256r1"));
-      String rs256 = selfMadeToken(JwsAlgorithm.RS256, "SHA256withRSA", rsa);
-      String es256 = selfMadeToken(JwsAlgorithm.ES256, "SHA256withECDSAinP1363Format", ec);
-      VerificationKey rsaKey = new VerificationKey(PRIMING_KID, JwsAlgorithm.RS256, rsa.getPublic());
-      VerificationKey ecKey = new VerificationKey(PRIMING_KID, JwsAlgorithm.ES256, ec.getPublic());
-      for (int i = 0; i < DECISIONS / 10; i++) {
-        verify(rsaKey, rs256);
-        verify(ecKey, es256);
-      }
-      if (routed || local) {
-        events.add(event(rs256));
-        events.add(event(es256));
-      }
+      tokens.add(event(selfMadeToken("RS256", "SHA256withRSA", keyPair("RSA", null))));
+      tokens.add(event(selfMadeToken("ES256", "SHA256withECDSAinP1363Format",
+          keyPair("EC", new ECGenParameterSpec("secp256r1")))));
     } catch (GeneralSecurityException | RuntimeException e) {
-      // no priming key (a JDK without RSA or P-256 is not one Lambda runs): prime with the malformed events alone
+      // no priming key (a JDK without RSA or P-256 is not one Lambda runs): prime with the other events alone
+    }
+    int decisions = 0;
+    boolean counted = !validator.counters().equals(ValidatorCounters.NONE);
+    for (byte[] token : tokens) {
+      long callsBefore = validator.counters().idpCalls();
+      authorizer.decide(token).responseJson();
+      decisions++;
+      if (counted && validator.counters().idpCalls() == callsBefore) {
+        events.add(token); // decided without asking the IdP: safe to repeat
+      }
     }
     long deadline = System.nanoTime() + MAX_WARM_UP.toNanos();
-    int decisions = 0;
     for (int round = 0; round < DECISIONS && System.nanoTime() < deadline; round++) {
       for (byte[] event : events) {
-        Decision decision = authorizer.decide(event);
-        decision.responseJson();
+        authorizer.decide(event).responseJson();
         decisions++;
       }
     }
     warmLogFormat();
     return decisions;
-  }
-
-  private static void verify(VerificationKey key, String token) {
-    int lastDot = token.lastIndexOf('.');
-    key.verify(token.substring(0, lastDot).getBytes(StandardCharsets.US_ASCII),
-        Base64Url.decode(token.substring(lastDot + 1)));
   }
 
   /** Formats (without writing) a line like a decision log line, so that the JSON writer of the log is compiled too. */
@@ -214,19 +194,20 @@ public final class SnapStartPriming implements Resource {
   }
 
   /** A SMART-shaped access token of the priming issuer, signed by a key that no configuration trusts. */
-  private static String selfMadeToken(JwsAlgorithm algorithm, String jdkName, KeyPair keyPair)
+  private static String selfMadeToken(String algorithm, String jdkName, KeyPair keyPair)
       throws GeneralSecurityException {
     long now = Instant.now().getEpochSecond();
-    String header = "{\"alg\":\"" + algorithm.name() + "\",\"typ\":\"JWT\",\"kid\":\"" + PRIMING_KID + "\"}";
+    String header = "{\"alg\":\"" + algorithm + "\",\"typ\":\"JWT\",\"kid\":\"" + PRIMING_KID + "\"}";
     String payload = "{\"iss\":\"" + PRIMING_ISSUER + "\",\"sub\":\"priming\",\"aud\":\"priming\",\"iat\":" + now
         + ",\"nbf\":" + now + ",\"exp\":" + (now + 60) + ",\"scope\":\"launch/patient patient/*.rs\","
         + "\"fhirUser\":\"Practitioner/priming\",\"patient\":\"priming\"}";
-    String signingInput = Base64Url.encode(header.getBytes(StandardCharsets.UTF_8)) + "."
-        + Base64Url.encode(payload.getBytes(StandardCharsets.UTF_8));
+    Base64.Encoder base64url = Base64.getUrlEncoder().withoutPadding();
+    String signingInput = base64url.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+        + base64url.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
     Signature signer = Signature.getInstance(jdkName);
     signer.initSign(keyPair.getPrivate());
     signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-    return signingInput + "." + Base64Url.encode(signer.sign());
+    return signingInput + "." + base64url.encodeToString(signer.sign());
   }
 
   private static byte[] event(String token) {

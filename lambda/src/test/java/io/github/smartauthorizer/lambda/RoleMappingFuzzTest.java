@@ -86,7 +86,7 @@ class RoleMappingFuzzTest {
       String named = e.variable();
       assertTrue(e.getMessage().startsWith(named + " "), "the message names the variable: " + e.getMessage());
       if (!named.equals(variable)) {
-        assertEquals(Authorizer.ROLE_VARIABLE, named, e.getMessage());
+        assertEquals(RoleMapping.ROLE_VARIABLE, named, e.getMessage());
         assertNull(defaultRole, "a missing default role is an error only without a mapping");
         assertTrue(Configuration.of(environment).optional(variable.substring("AUTHORIZER_".length())).isEmpty(),
             "the role variable is named only when no mapping was given");

@@ -53,7 +53,24 @@ class SmartMetadataCommandTest {
   private int run(String... args) {
     List<String> all = new ArrayList<>(List.of("smart-metadata"));
     all.addAll(List.of(args));
-    return Cli.run(all.toArray(String[]::new), Map.of(), InputStream.nullInputStream(), stdout.stream, stderr.stream);
+    return Cli.run(all.toArray(String[]::new), Map.of(), InputStream.nullInputStream(), stdout.stream, stderr.stream,
+        SmartMetadataCommandTest::getJson);
+  }
+
+  /** A plain JDK fetcher: what the command does with the document is under test here, not the HTTP client. */
+  private static byte[] getJson(java.net.URI uri, java.time.Duration timeout, int maxBytes) throws java.io.IOException {
+    try {
+      java.net.http.HttpResponse<byte[]> response = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(uri).timeout(timeout).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() / 100 != 2) {
+        throw new java.io.IOException("answered HTTP " + response.statusCode());
+      }
+      return response.body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.IOException(e);
+    }
   }
 
   /** An issuer at {@code http://127.0.0.1:port} whose discovery document is {@code json} with its issuer filled in. */
