@@ -10,8 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_JAR=benchmarks/target/benchmarks.jar
-if [[ ! -f "$BENCH_JAR" || ! -f lambda/target/smart-authorizer-lambda.jar ]]; then
-  echo "missing $BENCH_JAR or lambda/target/smart-authorizer-lambda.jar: run ./mvnw -q -B install -DskipTests" >&2
+if [[ ! -f "$BENCH_JAR" || ! -f assembly/target/smart-authorizer-lambda.jar ]]; then
+  echo "missing $BENCH_JAR or assembly/target/smart-authorizer-lambda.jar: run ./mvnw -q -B install -DskipTests" >&2
   exit 2
 fi
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"

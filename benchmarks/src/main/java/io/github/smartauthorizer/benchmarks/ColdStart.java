@@ -82,7 +82,7 @@ public final class ColdStart {
     Map<String, String> options = options(args);
     boolean quick = options.containsKey("quick");
     int runs = quick ? 1 : Integer.parseInt(options.getOrDefault("runs", "5"));
-    Path jar = Path.of(options.getOrDefault("jar", "lambda/target/smart-authorizer-lambda.jar")).toAbsolutePath();
+    Path jar = Path.of(options.getOrDefault("jar", "assembly/target/smart-authorizer-lambda.jar")).toAbsolutePath();
     String java = options.getOrDefault("java",
         Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> providers = Arrays.asList(options.getOrDefault("providers",

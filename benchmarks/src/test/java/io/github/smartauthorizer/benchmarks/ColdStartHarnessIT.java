@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * introspection, Keycloak and Cognito ones, from a cold start. No timing is asserted: CI machines are shared.
  */
 class ColdStartHarnessIT {
-  private static final Path DEPLOYMENT_JAR = Path.of("../lambda/target/smart-authorizer-lambda.jar");
+  private static final Path DEPLOYMENT_JAR = Path.of("../assembly/target/smart-authorizer-lambda.jar");
   private static final Path BENCHMARKS_JAR = Path.of("target/benchmarks.jar");
 
   @Test

@@ -18,7 +18,7 @@ final class DeploymentJar {
 
   static Result run(Path workDir, Map<String, String> environment, String... args)
       throws IOException, InterruptedException {
-    String jar = System.getProperty("smartauthorizer.lambdaJar", "../lambda/target/smart-authorizer-lambda.jar");
+    String jar = System.getProperty("smartauthorizer.lambdaJar", "../assembly/target/smart-authorizer-lambda.jar");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-jar", jar));
     command.addAll(List.of(args));

@@ -109,7 +109,7 @@ class LambdaRuntimeIT {
 
   /** Lambda unpacks an uploaded jar into the task root, whose classes its class loader then loads. */
   private void unpackDeploymentJar() throws IOException {
-    Path jar = Path.of(System.getProperty("smartauthorizer.lambdaJar", "../lambda/target/smart-authorizer-lambda.jar"));
+    Path jar = Path.of(System.getProperty("smartauthorizer.lambdaJar", "../assembly/target/smart-authorizer-lambda.jar"));
     assertTrue(Files.isRegularFile(jar), "the deployment jar " + jar + " (mvn install first)");
     try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(jar))) {
       for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
