@@ -152,7 +152,9 @@ public final class LoopbackIssuer implements AutoCloseable {
   /** A new opaque token that the introspection endpoint answers active for, for {@code lifetimeSeconds}. */
   public String opaqueToken(long lifetimeSeconds) {
     String token = "opaque-" + Long.toHexString(System.nanoTime()) + "-" + opaqueCounter.incrementAndGet();
-    Map<String, Object> answer = new LinkedHashMap<>(claims(baseUrl() + "/issuer", null, lifetimeSeconds));
+    // The answer names the data store as its audience, as the introspection providers require by default.
+    Map<String, Object> answer = new LinkedHashMap<>(claims(baseUrl() + "/issuer", List.of(ENDPOINT),
+        lifetimeSeconds));
     answer.remove("jti");
     answer.put("active", true);
     answer.put("token_type", "Bearer");
@@ -220,7 +222,7 @@ public final class LoopbackIssuer implements AutoCloseable {
         String token = opaqueToken(lifetimeSeconds);
         if (provider.equals("okta")) {
           // Okta answers carry the authorization server as iss; the provider checks it when present.
-          Map<String, Object> answer = new LinkedHashMap<>(claims(oktaIssuer(), null, lifetimeSeconds));
+          Map<String, Object> answer = new LinkedHashMap<>(claims(oktaIssuer(), List.of(ENDPOINT), lifetimeSeconds));
           answer.remove("jti");
           answer.put("active", true);
           introspectionAnswers.put(token, TestKeys.json(answer));
