@@ -7,19 +7,19 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built provider jar next to the built deployment jar on one class path, as a Lambda layer puts it beside the
  * function ({@code /opt/java/lib}): {@code AUTHORIZER_PROVIDER=auth0} selects it and the deployment jar's command-line
- * tool decides Auth0 tokens with it, in a fresh JVM.
+ * tool decides Auth0 tokens with it, in a fresh JVM. The two jars' paths come from {@code examples/pom.xml}.
  */
 class Auth0ProviderJarIT {
   static final String ROLE = "arn:aws:iam::111122223333:role/HealthLakeSmart";
@@ -28,12 +28,7 @@ class Auth0ProviderJarIT {
   @TempDir
   Path dir;
 
-  private TestTenant tenant;
-
-  @BeforeEach
-  void startTenant() throws Exception {
-    tenant = new TestTenant();
-  }
+  private final LoopbackTenant tenant = new LoopbackTenant();
 
   @AfterEach
   void stopTenant() {
@@ -42,17 +37,15 @@ class Auth0ProviderJarIT {
 
   record Result(int exit, String stdout, String stderr) {}
 
-  private Result run(List<String> classPath, String... args) throws Exception {
+  private Result run(List<String> classPath, Map<String, String> environment, String... args) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-cp", String.join(File.pathSeparator, classPath), CLI));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("AUTHORIZER_") || k.startsWith("AWS_"));
-    builder.environment().putAll(Map.of(
-        "AUTHORIZER_PROVIDER", "auth0",
-        "AUTHORIZER_ISSUER", tenant.issuer(),
-        "AUTHORIZER_PATIENT_CLAIM", "launch_response_patient",
-        "AUTHORIZER_IAM_ROLE_ARN", ROLE));
+    builder.environment().put("AUTHORIZER_IAM_ROLE_ARN", ROLE);
+    builder.environment().put("AUTHORIZER_PATIENT_CLAIM", "launch_response_patient");
+    builder.environment().putAll(environment);
     Path out = dir.resolve("stdout.txt");
     Path err = dir.resolve("stderr.txt");
     Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -64,30 +57,45 @@ class Auth0ProviderJarIT {
         Files.readString(err, StandardCharsets.UTF_8));
   }
 
-  private static String lambdaJar() {
-    String jar = System.getProperty("smartauthorizer.lambdaJar");
-    assertTrue(jar != null && Files.isRegularFile(Path.of(jar)), "the deployment jar: " + jar);
+  private Map<String, String> auth0() {
+    return Map.of("AUTHORIZER_PROVIDER", "auth0", "AUTHORIZER_ISSUER", tenant.issuer());
+  }
+
+  private static String jar(String property) {
+    String jar = System.getProperty(property);
+    assertTrue(jar != null && Files.isRegularFile(Path.of(jar)), property + ": " + jar);
     return jar;
   }
 
+  private static String deploymentJar() {
+    return jar("smartauthorizer.deploymentJar");
+  }
+
   private static String providerJar() {
-    String jar = System.getProperty("smartauthorizer.providerJar");
-    assertTrue(jar != null && Files.isRegularFile(Path.of(jar)), "this module's jar: " + jar);
-    return jar;
+    return jar("smartauthorizer.providerJar");
+  }
+
+  @SafeVarargs
+  private Path events(Map<String, Object>... claims) throws Exception {
+    StringBuilder lines = new StringBuilder();
+    for (Map<String, Object> c : claims) {
+      lines.append(LoopbackTenant.event(tenant.token(c))).append('\n');
+    }
+    return Files.writeString(dir.resolve("events.jsonl"), lines);
   }
 
   @Test
   void theDeploymentJarDecidesAuth0TokensWithTheProviderFromItsOwnJar() throws Exception {
-    Map<String, Object> idToken = tenant.claims();
+    long now = Instant.now().getEpochSecond();
+    Map<String, Object> idToken = tenant.claims(now);
     idToken.put("aud", "smart-app-client");
-    Map<String, Object> machine = tenant.claims();
+    Map<String, Object> machine = tenant.claims(now);
     machine.remove("scope");
     machine.put("sub", "smart-backend@clients");
     machine.put("permissions", List.of("system/Patient.rs"));
-    Path events = Files.writeString(dir.resolve("events.jsonl"), TestTenant.event(tenant.token(tenant.claims()))
-        + "\n" + TestTenant.event(tenant.token(idToken)) + "\n" + TestTenant.event(tenant.token(machine)) + "\n");
+    Path events = events(tenant.claims(now), idToken, machine);
 
-    Result result = run(List.of(lambdaJar(), providerJar()), "invoke", "--events", events.toString());
+    Result result = run(List.of(deploymentJar(), providerJar()), auth0(), "invoke", "--events", events.toString());
 
     List<String> lines = result.stdout().strip().lines().toList();
     assertEquals(3, lines.size(), result.stderr());
@@ -106,17 +114,31 @@ class Auth0ProviderJarIT {
   }
 
   @Test
-  void checkReportsTheCustomProvider() throws Exception {
-    Result result = run(List.of(lambdaJar(), providerJar()), "check");
+  void asOneOfSeveralProvidersItGetsTheTokensOfItsIssuer() throws Exception {
+    Path events = events(tenant.claims(Instant.now().getEpochSecond()));
+    Map<String, String> environment = Map.of("AUTHORIZER_PROVIDERS", "tenant:auth0,staff:jwks",
+        "AUTHORIZER_TENANT_ISSUER", tenant.issuer(),
+        "AUTHORIZER_STAFF_ISSUER", tenant.server.uri("/staff").toString(),
+        "AUTHORIZER_STAFF_JWKS_URI", tenant.server.uri("/staff/jwks").toString());
+
+    Result result = run(List.of(deploymentJar(), providerJar()), environment, "invoke", "--events", events.toString());
+
+    assertEquals(0, result.exit(), result.stdout() + result.stderr());
+    assertTrue(result.stdout().contains("\"patient\":\"456\""), result.stdout());
+  }
+
+  @Test
+  void checkReportsTheProviderAndItsKeys() throws Exception {
+    Result result = run(List.of(deploymentJar(), providerJar()), auth0(), "check");
 
     assertEquals(0, result.exit(), result.stdout() + result.stderr());
     assertTrue(result.stdout().contains("provider:     auth0"), result.stdout());
-    assertTrue(result.stdout().contains(Auth0Validator.class.getName()), result.stdout());
+    assertTrue(tenant.server.requests().contains("/.well-known/jwks.json"), "keys fetched at init");
   }
 
   @Test
   void withoutTheProviderJarTheNameIsAConfigurationError() throws Exception {
-    Result result = run(List.of(lambdaJar()), "check");
+    Result result = run(List.of(deploymentJar()), auth0(), "check");
 
     assertEquals(2, result.exit());
     assertTrue(result.stderr().contains("AUTHORIZER_PROVIDER expects one of the providers found on the class path"),

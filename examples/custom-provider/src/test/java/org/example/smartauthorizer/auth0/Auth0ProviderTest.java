@@ -1,92 +1,38 @@
 package org.example.smartauthorizer.auth0;
 
-import static org.example.smartauthorizer.auth0.TestTenant.ENDPOINT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.smartauthorizer.api.HealthLakeRequest;
 import io.github.smartauthorizer.api.ReasonCode;
-import io.github.smartauthorizer.api.Rejection;
 import io.github.smartauthorizer.api.TokenValidator;
 import io.github.smartauthorizer.api.ValidationResult;
 import io.github.smartauthorizer.api.VerifiedToken;
 import io.github.smartauthorizer.api.spi.AuthorizerProvider;
-import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
 import io.github.smartauthorizer.api.spi.ProviderContext;
-import io.github.smartauthorizer.api.spi.SecretSource;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.security.interfaces.RSAPublicKey;
-import java.time.Clock;
+import io.github.smartauthorizer.providers.shared.TestClock;
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
+import io.github.smartauthorizer.providers.shared.TestRequests;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** The {@code auth0} provider through the api alone: found by name, deciding Auth0-shaped tokens of a loopback tenant. */
+/** The {@code auth0} provider through the api: found by name, deciding Auth0-shaped tokens of a loopback tenant. */
 class Auth0ProviderTest {
-  private TestTenant tenant;
-
-  @BeforeEach
-  void startTenant() throws Exception {
-    tenant = new TestTenant();
-  }
+  private final TestClock clock = new TestClock();
+  private final LoopbackTenant tenant = new LoopbackTenant();
 
   @AfterEach
   void stopTenant() {
     tenant.close();
-  }
-
-  static ProviderContext context(Map<String, String> environment) {
-    return new ProviderContext() {
-      @Override
-      public Configuration configuration() {
-        return Configuration.of(environment);
-      }
-
-      @Override
-      public SecretSource secrets() {
-        return SecretSource.none();
-      }
-
-      @Override
-      public Clock clock() {
-        return Clock.systemUTC();
-      }
-
-      @Override
-      public Duration remoteCallTimeout() {
-        return Duration.ofMillis(500);
-      }
-
-      @Override
-      public Duration initTimeout() {
-        return Duration.ofSeconds(3);
-      }
-
-      @Override
-      public System.Logger logger(String name) {
-        return System.getLogger(name);
-      }
-    };
-  }
-
-  private TokenValidator validator(String... extra) {
-    Map<String, String> environment = new HashMap<>();
-    environment.put("AUTHORIZER_ISSUER", tenant.issuer());
-    for (int i = 0; i + 1 < extra.length; i += 2) {
-      environment.put(extra[i], extra[i + 1]);
-    }
-    return provider().createValidator(context(environment));
   }
 
   private static AuthorizerProvider provider() {
@@ -94,21 +40,37 @@ class Auth0ProviderTest {
         .filter(p -> p.name().equals("auth0")).findFirst().orElseThrow();
   }
 
-  private static HealthLakeRequest request(String token) {
-    return HealthLakeRequest.builder().datastoreEndpoint(ENDPOINT).operationName("SearchWithGet").bearerToken(token)
-        .build();
+  /** The tenant's issuer, then these {@code AUTHORIZER_} settings as key/value pairs. */
+  private ProviderContext context(String... settings) {
+    Map<String, String> variables = new HashMap<>();
+    variables.put("AUTHORIZER_ISSUER", tenant.issuer());
+    for (int i = 0; i + 1 < settings.length; i += 2) {
+      variables.put("AUTHORIZER_" + settings[i], settings[i + 1]);
+    }
+    return TestProviderContext.of(variables, clock);
   }
 
-  private static VerifiedToken accepted(TokenValidator validator, String token) {
-    ValidationResult result = validator.validate(token, request(token));
+  private TokenValidator validator(String... settings) {
+    return provider().createValidator(context(settings));
+  }
+
+  private Map<String, Object> claims() {
+    return tenant.claims(clock.epochSecond());
+  }
+
+  private VerifiedToken accepted(TokenValidator validator, Map<String, Object> claims) {
+    String token = tenant.token(claims);
+    ValidationResult result = validator.validate(token, TestRequests.request(LoopbackTenant.ENDPOINT, token));
     if (result instanceof ValidationResult.Rejected rejected) {
       throw new AssertionError("rejected: " + rejected.rejection());
     }
     return ((ValidationResult.Accepted) result).token();
   }
 
-  private static Rejection rejected(TokenValidator validator, String token) {
-    return assertInstanceOf(ValidationResult.Rejected.class, validator.validate(token, request(token))).rejection();
+  private ReasonCode refused(TokenValidator validator, Map<String, Object> claims) {
+    String token = tenant.token(claims);
+    return assertInstanceOf(ValidationResult.Rejected.class,
+        validator.validate(token, TestRequests.request(LoopbackTenant.ENDPOINT, token))).rejection().reason();
   }
 
   @Test
@@ -117,194 +79,128 @@ class Auth0ProviderTest {
   }
 
   @Test
-  void acceptsAnAuth0AccessTokenAndNormalizesItsClaims() {
-    Map<String, Object> claims = tenant.claims();
+  void fetchesTheTenantsKeysAtInit() {
+    validator();
 
-    VerifiedToken token = accepted(validator(), tenant.token(claims));
+    assertEquals(List.of("/.well-known/jwks.json"), tenant.server.requests());
+  }
 
+  @Test
+  void anAccessTokenWithPermissionsAndNoScopeIsAcceptedWithThePermissionsAsItsScope() {
+    Map<String, Object> claims = claims();
+    claims.remove("scope");
+    claims.put("permissions", List.of("patient/Observation.rs", "patient/Patient.rs"));
+
+    VerifiedToken token = accepted(validator(), claims);
+
+    assertEquals("patient/Observation.rs patient/Patient.rs", token.scope());
     assertEquals(tenant.issuer(), token.issuer());
     assertEquals("auth0|patient-456", token.subject());
-    assertEquals("openid fhirUser launch/patient patient/Observation.rs", token.scope());
-    assertEquals("smart-app-client", token.clientId().orElseThrow(), "azp in the default dialect");
-    assertEquals(claims.get("iat"), token.times().issuedAt());
-    assertEquals(claims.get("iat"), token.times().notBeforeOrIssuedAt(), "no nbf: HealthLake gets iat");
+    assertEquals("smart-app-client", token.clientId().orElseThrow(), "the client is azp");
     assertEquals("456", token.stringClaim("launch_response_patient").orElseThrow());
-    assertEquals(List.of(ENDPOINT, tenant.issuer() + "userinfo"), token.audiences());
   }
 
   @Test
-  void anIssuerWithoutTheTrailingSlashIsRefused() {
-    Map<String, Object> claims = tenant.claims();
-    claims.put("iss", tenant.issuer().substring(0, tenant.issuer().length() - 1));
+  void aScopeIsKeptByteForByteAndPermissionsAreAddedOnlyWhenMerging() {
+    Map<String, Object> claims = claims();
+    claims.put("permissions", List.of("patient/Observation.rs", "patient/Condition.rs"));
 
-    assertEquals(ReasonCode.INVALID_ISSUER, rejected(validator(), tenant.token(claims)).reason());
+    assertEquals("openid fhirUser launch/patient patient/Observation.rs", accepted(validator(), claims).scope());
+    assertEquals("openid fhirUser launch/patient patient/Observation.rs patient/Condition.rs",
+        accepted(validator("AUTH0_PERMISSIONS", "merge"), claims).scope());
+    claims.remove("scope");
+    assertEquals("", accepted(validator("AUTH0_PERMISSIONS", "ignore"), claims).scope());
   }
 
   @Test
-  void anIdTokenIsRefusedByItsAudience() {
-    Map<String, Object> claims = tenant.claims();
-    claims.put("aud", "smart-app-client");
+  void aPermissionThatIsNotOneScopeTokenIsDropped() {
+    Map<String, Object> claims = claims();
+    claims.remove("scope");
+    claims.put("permissions", List.of("patient/Observation.rs user/*.cruds", "patient/Patient.rs", "", 42));
 
-    Rejection rejection = rejected(validator(), tenant.token(claims));
+    assertEquals("patient/Patient.rs", accepted(validator(), claims).scope());
+  }
 
-    assertEquals(ReasonCode.INVALID_AUDIENCE, rejection.reason());
-    assertEquals(claims.get("exp"), rejection.times().expiresAt(), "a verified token's times are kept");
+  @Test
+  void aTokenForAnotherAudienceIsRefused() {
+    Map<String, Object> idToken = claims();
+    idToken.put("aud", "smart-app-client");
+
+    assertEquals(ReasonCode.INVALID_AUDIENCE, refused(validator(), idToken));
   }
 
   @Test
   void theApiIdentifierIsTheAudienceWhenConfigured() {
-    Map<String, Object> claims = tenant.claims();
-    claims.put("aud", "https://fhir.example.com/");
+    Map<String, Object> claims = claims();
+    claims.put("aud", List.of("https://fhir.example.com/", tenant.issuer() + "userinfo"));
+    TokenValidator validator = validator("AUDIENCE", "https://fhir.example.com");
 
-    TokenValidator validator = validator("AUTHORIZER_AUDIENCE", "https://fhir.example.com");
-
-    accepted(validator, tenant.token(claims));
-    assertEquals(ReasonCode.INVALID_AUDIENCE, rejected(validator, tenant.token(tenant.claims())).reason(),
-        "the data store endpoint is no longer accepted");
+    accepted(validator, claims);
+    assertEquals(ReasonCode.INVALID_AUDIENCE, refused(validator, claims()), "not the data store endpoint any more");
   }
 
   @Test
-  void timesAreChecked() {
-    Map<String, Object> expired = tenant.claims();
-    expired.put("exp", (Long) expired.get("iat") - 120);
-    Map<String, Object> future = tenant.claims();
-    future.put("iat", (Long) future.get("iat") + 600);
-    Map<String, Object> noIat = tenant.claims();
-    noIat.remove("iat");
+  void aTokenOfAnotherIssuerIsRefused() {
+    Map<String, Object> claims = claims();
+    claims.put("iss", tenant.issuer().substring(0, tenant.issuer().length() - 1));
+
+    assertEquals(ReasonCode.INVALID_ISSUER, refused(validator(), claims), "the issuer without its trailing slash");
+  }
+
+  @Test
+  void aClientOutsideTheAllowListIsRefused() {
+    TokenValidator validator = validator("CLIENT_IDS", "other-client, smart-app-client");
+    Map<String, Object> other = claims();
+    other.put("azp", "stranger");
+    Map<String, Object> none = claims();
+    none.remove("azp");
+    none.put("client_id", "smart-app-client");
+
+    accepted(validator, claims());
+    assertEquals(ReasonCode.INVALID_CLIENT, refused(validator, other));
+    assertEquals(ReasonCode.INVALID_CLIENT, refused(validator, none), "azp is the one client claim");
+  }
+
+  @Test
+  void anExpiredTokenIsRefused() {
     TokenValidator validator = validator();
+    Map<String, Object> claims = claims();
 
-    assertEquals(ReasonCode.EXPIRED, rejected(validator, tenant.token(expired)).reason());
-    assertEquals(ReasonCode.NOT_YET_VALID, rejected(validator, tenant.token(future)).reason());
-    assertEquals(ReasonCode.MISSING_CLAIM, rejected(validator, tenant.token(noIat)).reason());
-  }
+    clock.advance(Duration.ofHours(1).plusSeconds(61));
 
-  @Test
-  void onlyRs256WithTheTenantsKeyIsAccepted() {
-    TokenValidator validator = validator();
-    Map<String, Object> claims = tenant.claims();
-
-    assertEquals(ReasonCode.ALG_NOT_ALLOWED,
-        rejected(validator, tenant.token(Map.of("alg", "HS256", "kid", tenant.kid), claims, tenant.key)).reason());
-    String unsigned = TestTenant.b64("{\"alg\":\"none\"}") + "." + TestTenant.b64(TestTenant.json(claims)) + ".x";
-    assertEquals(ReasonCode.ALG_NOT_ALLOWED, rejected(validator, unsigned).reason());
-    assertEquals(ReasonCode.BAD_SIGNATURE,
-        rejected(validator, tenant.token(Map.of("alg", "RS256", "kid", tenant.kid), claims, tenant.otherKey))
-            .reason());
-    assertEquals(ReasonCode.UNSUPPORTED_CRIT, rejected(validator, tenant.token(
-        Map.of("alg", "RS256", "kid", tenant.kid, "crit", List.of("exp")), claims, tenant.key)).reason());
-  }
-
-  @Test
-  void anUnknownKidRefetchesAtMostOncePerInterval() {
-    TokenValidator validator = validator();
-    assertEquals(1, tenant.jwksRequests(), "keys fetched at init");
-    String stranger = tenant.token(Map.of("alg", "RS256", "kid", "rotated-key"), tenant.claims(), tenant.otherKey);
-
-    assertEquals(ReasonCode.UNKNOWN_KID, rejected(validator, stranger).reason());
-    assertEquals(ReasonCode.UNKNOWN_KID, rejected(validator, stranger).reason());
-
-    assertEquals(2, tenant.jwksRequests(), "one refetch for the unknown kid, then none within the interval");
-  }
-
-  @Test
-  void aRotatedKeyIsPickedUpByTheRefetch() {
-    TokenValidator validator = validator();
-    tenant.publish(Map.of(tenant.kid, (RSAPublicKey) tenant.key.getPublic(),
-        "next-key", (RSAPublicKey) tenant.otherKey.getPublic()));
-
-    accepted(validator, tenant.token(Map.of("alg", "RS256", "kid", "next-key"), tenant.claims(), tenant.otherKey));
-  }
-
-  @Test
-  void permissionsBecomeTheScopeOnlyWhenTheTokenHasNoneByDefault() {
-    Map<String, Object> m2m = tenant.claims();
-    m2m.remove("scope");
-    m2m.put("permissions", List.of("system/Patient.rs", "system/Observation.rs"));
-    Map<String, Object> both = tenant.claims();
-    both.put("permissions", List.of("patient/Observation.rs", "patient/Condition.rs"));
-
-    TokenValidator fallback = validator();
-    assertEquals("system/Patient.rs system/Observation.rs", accepted(fallback, tenant.token(m2m)).scope());
-    assertEquals("openid fhirUser launch/patient patient/Observation.rs",
-        accepted(fallback, tenant.token(both)).scope());
-
-    TokenValidator merge = validator("AUTHORIZER_AUTH0_PERMISSIONS", "merge");
-    assertEquals("openid fhirUser launch/patient patient/Observation.rs patient/Condition.rs",
-        accepted(merge, tenant.token(both)).scope(), "the scope byte for byte, then the missing permissions");
-
-    TokenValidator ignore = validator("AUTHORIZER_AUTH0_PERMISSIONS", "ignore");
-    assertEquals("", accepted(ignore, tenant.token(m2m)).scope());
-  }
-
-  @Test
-  void theRfc9068DialectCanBeRequired() {
-    Map<String, Object> claims = tenant.claims();
-    claims.remove("azp");
-    claims.put("client_id", "smart-app-client");
-    claims.put("jti", "a1b2c3");
-    TokenValidator validator = validator("AUTHORIZER_REQUIRED_TOKEN_TYPE", "at+jwt");
-
-    VerifiedToken token = accepted(validator,
-        tenant.token(Map.of("alg", "RS256", "typ", "at+jwt", "kid", tenant.kid), claims, tenant.key));
-
-    assertEquals("smart-app-client", token.clientId().orElseThrow());
-    assertEquals(ReasonCode.INVALID_TOKEN_TYPE, rejected(validator, tenant.token(claims)).reason());
-  }
-
-  @Test
-  void theClientAllowListIsEnforced() {
-    TokenValidator validator = validator("AUTHORIZER_CLIENT_IDS", "other-client, another");
-
-    assertEquals(ReasonCode.INVALID_CLIENT, rejected(validator, tenant.token(tenant.claims())).reason());
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"", "abc", "a.b", "a.b.c.d", "e30.e30.", "e30=.e30.sig", "!!!.e30.sig", "W10.e30.c2ln"})
-  void garbageIsMalformedNeverAnException(String token) {
-    assertEquals(ReasonCode.MALFORMED_TOKEN, rejected(validator(), token).reason());
-  }
-
-  @Test
-  void anOversizedTokenIsRefusedBeforeDecoding() {
-    assertEquals(ReasonCode.TOKEN_TOO_LARGE, rejected(validator(), "a".repeat(8193)).reason());
-  }
-
-  @Test
-  void anUnreachableJwksDeniesAsIdpUnavailable() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
-    TokenValidator validator = validator("AUTHORIZER_JWKS_URI", "http://127.0.0.1:" + port + "/jwks.json");
-
-    assertEquals(ReasonCode.IDP_UNAVAILABLE, rejected(validator, tenant.token(tenant.claims())).reason());
+    assertEquals(ReasonCode.EXPIRED, refused(validator, claims), "an hour and the default 60 s skew later");
   }
 
   @Test
   void theIssuerComesFromTheDomainWithItsTrailingSlash() {
-    Auth0Settings settings = Auth0Settings.from(Configuration.of(Map.of("AUTHORIZER_AUTH0_DOMAIN",
-        "Example.us.auth0.com")));
+    ProviderContext context = TestProviderContext.of(Map.of("AUTHORIZER_AUTH0_DOMAIN", "Example.us.auth0.com"), clock);
 
-    assertEquals("https://example.us.auth0.com/", settings.issuer());
-    assertEquals("https://example.us.auth0.com/.well-known/jwks.json", settings.jwksUri().toString());
-    assertEquals(Auth0Settings.Permissions.FALLBACK, settings.permissions());
+    assertEquals("https://example.us.auth0.com/", provider().route(context).issuer());
+    assertEquals("https://example.us.auth0.com/.well-known/jwks.json",
+        Auth0Provider.jwksUri(context.configuration(), "https://example.us.auth0.com/").toString());
   }
 
   @Test
-  void configurationErrorsNameTheVariable() {
-    assertEquals("AUTHORIZER_AUTH0_DOMAIN", assertThrows(ConfigurationException.class,
-        () -> Auth0Settings.from(Configuration.of(Map.of()))).variable());
-    assertEquals("AUTHORIZER_AUTH0_DOMAIN", assertThrows(ConfigurationException.class,
-        () -> Auth0Settings.from(Configuration.of(Map.of("AUTHORIZER_AUTH0_DOMAIN", "https://x.auth0.com/"))))
-        .variable());
-    ConfigurationException slash = assertThrows(ConfigurationException.class, () -> Auth0Settings.from(
-        Configuration.of(Map.of("AUTHORIZER_ISSUER", "https://example.us.auth0.com"))));
+  void anIssuerWithoutItsTrailingSlashOrAgainstTheDomainIsAConfigurationError() {
+    ConfigurationException slash = assertThrows(ConfigurationException.class,
+        () -> provider().route(context("ISSUER", "https://example.us.auth0.com")));
     assertTrue(slash.getMessage().contains("trailing slash"), slash.getMessage());
-    assertEquals("AUTHORIZER_ISSUER", assertThrows(ConfigurationException.class, () -> Auth0Settings.from(
-        Configuration.of(Map.of("AUTHORIZER_ISSUER", "https://a.auth0.com/", "AUTHORIZER_AUTH0_DOMAIN",
-            "b.auth0.com")))).variable());
-    assertEquals("AUTHORIZER_AUTH0_PERMISSIONS", assertThrows(ConfigurationException.class, () -> Auth0Settings.from(
-        Configuration.of(Map.of("AUTHORIZER_AUTH0_DOMAIN", "a.auth0.com", "AUTHORIZER_AUTH0_PERMISSIONS", "all"))))
-        .variable());
+    assertEquals("AUTHORIZER_ISSUER", assertThrows(ConfigurationException.class, () -> provider().route(
+        context("ISSUER", "https://a.auth0.com/", "AUTH0_DOMAIN", "b.auth0.com"))).variable());
+    assertEquals("AUTHORIZER_AUTH0_DOMAIN", assertThrows(ConfigurationException.class,
+        () -> provider().route(TestProviderContext.of(Map.of(), clock))).variable());
+  }
+
+  /** A wrong value refused with its variable's name proves the setting is read; each must then be declared. */
+  @ParameterizedTest
+  @CsvSource({"AUTH0_DOMAIN, https://x.auth0.com/", "ISSUER, not a url", "JWKS_URI, not a url",
+      "AUTH0_PERMISSIONS, all", "ALGORITHMS, HS256", "CLOCK_SKEW_SECONDS, 301", "MAX_TOKEN_BYTES, 1",
+      "JWKS_TTL_SECONDS, 1", "JWKS_REFETCH_INTERVAL_SECONDS, 0", "JWKS_MAX_STALE_SECONDS, 604801"})
+  void everySettingItReadsIsAmongItsSettingNames(String key, String wrongValue) {
+    ConfigurationException error = assertThrows(ConfigurationException.class, () -> validator(key, wrongValue));
+
+    assertEquals("AUTHORIZER_" + key, error.variable());
+    assertTrue(provider().settingNames().contains(key), key);
+    assertTrue(provider().settingNames().containsAll(List.of("AUDIENCE", "CLIENT_IDS", "REQUIRED_TOKEN_TYPE")));
   }
 }
