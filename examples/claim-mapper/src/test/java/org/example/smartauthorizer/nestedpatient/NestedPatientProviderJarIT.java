@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NestedPatientProviderJarIT {
   static final String ROLE = "arn:aws:iam::111122223333:role/HealthLakeSmart";
-  static final String CLI = "io.github.smartauthorizer.lambda.Cli";
+  static final String CLI = "io.github.smartauthorizer.assembly.SmartAuthorizerCli";
 
   @TempDir
   Path dir;
