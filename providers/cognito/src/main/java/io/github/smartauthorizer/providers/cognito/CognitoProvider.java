@@ -9,12 +9,15 @@ import io.github.smartauthorizer.api.spi.TokenRoute;
 import io.github.smartauthorizer.providers.shared.JwksLocation;
 import io.github.smartauthorizer.providers.shared.JwtSettings;
 import io.github.smartauthorizer.providers.shared.JwtValidator;
+import io.github.smartauthorizer.providers.shared.ToolkitWarmUp;
 import java.net.URI;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,6 +46,12 @@ public final class CognitoProvider implements AuthorizerProvider {
 
   static final String JWKS_PATH = "/.well-known/jwks.json";
 
+  static final String COGNITO_USER_POOL_ID = "COGNITO_USER_POOL_ID";
+  static final String COGNITO_CLIENT_IDS = "COGNITO_CLIENT_IDS";
+  static final String COGNITO_SCOPE_PREFIX = "COGNITO_SCOPE_PREFIX";
+  /** This provider's own keys and the shared JWT settings. */
+  static final Set<String> SETTING_NAMES = allSettingNames();
+
   /** {@code {region}_{id}}: a region such as {@code us-east-1} or {@code us-gov-west-1}, an underscore, the id. */
   private static final Pattern USER_POOL_ID = Pattern.compile("([a-z]{2,}(?:-[a-z]+)+-\\d+)_[A-Za-z0-9]+");
   /** Prefixes that would strip the SMART context itself ({@code patient/*.read} to {@code *.read}). */
@@ -56,9 +65,9 @@ public final class CognitoProvider implements AuthorizerProvider {
   @Override
   public TokenValidator createValidator(ProviderContext context) {
     Configuration config = context.configuration();
-    if (config.optional("AUDIENCE").isPresent()) {
-      throw new ConfigurationException(config.variable("AUDIENCE"), "is not used by the cognito provider: Cognito "
-          + "access tokens carry no aud; list the app client ids in " + config.variable("COGNITO_CLIENT_IDS"));
+    if (config.optional(JwtSettings.AUDIENCE).isPresent()) {
+      throw new ConfigurationException(config.variable(JwtSettings.AUDIENCE), "is not used by the cognito provider: "
+          + "Cognito access tokens carry no aud; list the app client ids in " + config.variable(COGNITO_CLIENT_IDS));
     }
     String issuer = issuer(config);
     CognitoTokenRules rules = new CognitoTokenRules(clientIds(config), scopePrefix(config).orElse(null));
@@ -79,18 +88,39 @@ public final class CognitoProvider implements AuthorizerProvider {
   }
 
   /**
+   * {@code COGNITO_USER_POOL_ID}, {@code COGNITO_CLIENT_IDS} and {@code COGNITO_SCOPE_PREFIX}, plus the shared JWT
+   * settings ({@link JwtSettings#SETTING_NAMES}; {@code AUDIENCE} among them is read only to be refused).
+   */
+  @Override
+  public Set<String> settingNames() {
+    return SETTING_NAMES;
+  }
+
+  /** The toolkit's warm-up ({@link ToolkitWarmUp#start()}): the HTTP client, its TLS context, the decision path. */
+  @Override
+  public void warmUp() {
+    ToolkitWarmUp.start();
+  }
+
+  private static Set<String> allSettingNames() {
+    Set<String> names = new TreeSet<>(Set.of(COGNITO_USER_POOL_ID, COGNITO_CLIENT_IDS, COGNITO_SCOPE_PREFIX));
+    names.addAll(JwtSettings.SETTING_NAMES);
+    return Collections.unmodifiableSet(names);
+  }
+
+  /**
    * {@code AUTHORIZER_ISSUER}, else the issuer of {@code AUTHORIZER_COGNITO_USER_POOL_ID}; the pool id is validated
    * whenever it is set.
    */
   static String issuer(Configuration config) {
-    Optional<String> poolId = config.optional("COGNITO_USER_POOL_ID");
+    Optional<String> poolId = config.optional(COGNITO_USER_POOL_ID);
     Optional<String> region = poolId.map(id -> region(config, id));
-    if (config.optional("ISSUER").isPresent()) {
+    if (config.optional(JwtSettings.ISSUER).isPresent()) {
       return JwtSettings.issuer(config);
     }
     if (poolId.isEmpty()) {
-      throw new ConfigurationException(config.variable("COGNITO_USER_POOL_ID"), "is required: the user pool id, "
-          + "e.g. us-east-1_AbCdEf123 (or set " + config.variable("ISSUER") + ")");
+      throw new ConfigurationException(config.variable(COGNITO_USER_POOL_ID), "is required: the user pool id, "
+          + "e.g. us-east-1_AbCdEf123 (or set " + config.variable(JwtSettings.ISSUER) + ")");
     }
     return "https://cognito-idp." + region.get() + ".amazonaws.com/" + poolId.get();
   }
@@ -99,7 +129,7 @@ public final class CognitoProvider implements AuthorizerProvider {
   private static String region(Configuration config, String poolId) {
     Matcher matcher = USER_POOL_ID.matcher(poolId);
     if (!matcher.matches()) {
-      throw new ConfigurationException(config.variable("COGNITO_USER_POOL_ID"), "expects a user pool id "
+      throw new ConfigurationException(config.variable(COGNITO_USER_POOL_ID), "expects a user pool id "
           + "{region}_{id}, e.g. us-east-1_AbCdEf123, got '" + poolId + "'");
     }
     return matcher.group(1);
@@ -108,13 +138,13 @@ public final class CognitoProvider implements AuthorizerProvider {
   /** {@code AUTHORIZER_JWKS_URI}, else {@code {issuer}/.well-known/jwks.json}. */
   static URI jwksUri(Configuration config, String issuer) {
     String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
-    return config.url("JWKS_URI").orElseGet(() -> URI.create(base + JWKS_PATH));
+    return config.url(JwtSettings.JWKS_URI).orElseGet(() -> URI.create(base + JWKS_PATH));
   }
 
   private static Set<String> clientIds(Configuration config) {
-    List<String> ids = config.list("COGNITO_CLIENT_IDS");
+    List<String> ids = config.list(COGNITO_CLIENT_IDS);
     if (ids.isEmpty()) {
-      throw new ConfigurationException(config.variable("COGNITO_CLIENT_IDS"), "is required: the comma-separated app "
+      throw new ConfigurationException(config.variable(COGNITO_CLIENT_IDS), "is required: the comma-separated app "
           + "client ids whose access tokens are accepted (Cognito access tokens carry no aud, only client_id)");
     }
     return new LinkedHashSet<>(ids);
@@ -122,18 +152,18 @@ public final class CognitoProvider implements AuthorizerProvider {
 
   /** {@code AUTHORIZER_COGNITO_SCOPE_PREFIX}, ending with {@code /}. */
   static Optional<String> scopePrefix(Configuration config) {
-    Optional<String> value = config.optional("COGNITO_SCOPE_PREFIX");
+    Optional<String> value = config.optional(COGNITO_SCOPE_PREFIX);
     if (value.isEmpty()) {
       return Optional.empty();
     }
     String prefix = value.get();
     String bare = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
     if (bare.isEmpty() || prefix.chars().anyMatch(Character::isWhitespace)) {
-      throw new ConfigurationException(config.variable("COGNITO_SCOPE_PREFIX"), "expects a resource-server "
+      throw new ConfigurationException(config.variable(COGNITO_SCOPE_PREFIX), "expects a resource-server "
           + "identifier without spaces, e.g. https://fhir.example.com/, got '" + prefix + "'");
     }
     if (SMART_CONTEXTS.contains(bare.toLowerCase(Locale.ROOT))) {
-      throw new ConfigurationException(config.variable("COGNITO_SCOPE_PREFIX"), "is '" + prefix + "', which would "
+      throw new ConfigurationException(config.variable(COGNITO_SCOPE_PREFIX), "is '" + prefix + "', which would "
           + "strip the SMART context itself; with resource servers named patient, user, system or launch the scopes "
           + "need no stripping: leave it unset");
     }

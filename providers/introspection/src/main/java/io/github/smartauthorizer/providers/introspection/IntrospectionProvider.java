@@ -8,6 +8,10 @@ import io.github.smartauthorizer.api.spi.TokenRoute;
 import io.github.smartauthorizer.providers.shared.ClaimNormalizer;
 import io.github.smartauthorizer.providers.shared.IntrospectionSettings;
 import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
+import io.github.smartauthorizer.providers.shared.ToolkitWarmUp;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Provider {@code introspection}: any RFC 7662 token introspection server (Okta, Keycloak, Ping, ForgeRock, Ory).
@@ -23,6 +27,11 @@ public final class IntrospectionProvider implements AuthorizerProvider {
   /** The provider name. */
   public static final String NAME = "introspection";
 
+  static final String INTROSPECTION_URL = "INTROSPECTION_URL";
+  static final String ISSUER = "ISSUER";
+  /** The shared introspection settings and this provider's own. */
+  static final Set<String> SETTING_NAMES = settingNames(Set.of(INTROSPECTION_URL, ISSUER));
+
   @Override
   public String name() {
     return NAME;
@@ -32,8 +41,8 @@ public final class IntrospectionProvider implements AuthorizerProvider {
   public TokenValidator createValidator(ProviderContext context) {
     Configuration config = context.configuration();
     IntrospectionValidator validator = IntrospectionSettings.configure(context,
-        config.requiredUrl("INTROSPECTION_URL", "the RFC 7662 introspection endpoint URL"),
-        config.optional("ISSUER").orElse(null))
+        config.requiredUrl(INTROSPECTION_URL, "the RFC 7662 introspection endpoint URL"),
+        config.optional(ISSUER).orElse(null))
         .customizer(ClaimNormalizer.OAUTH_CLIENT_AND_GROUPS)
         .build();
     validator.prime(context.initTimeout());
@@ -43,6 +52,28 @@ public final class IntrospectionProvider implements AuthorizerProvider {
   /** Opaque tokens, and JWTs of {@code AUTHORIZER_ISSUER} when it is set. */
   @Override
   public TokenRoute route(ProviderContext context) {
-    return TokenRoute.introspection(context.configuration().optional("ISSUER").orElse(null));
+    return TokenRoute.introspection(context.configuration().optional(ISSUER).orElse(null));
+  }
+
+  /**
+   * {@code INTROSPECTION_URL} and {@code ISSUER}, plus the shared introspection settings
+   * ({@link IntrospectionSettings#SETTING_NAMES}, the client credentials included).
+   */
+  @Override
+  public Set<String> settingNames() {
+    return SETTING_NAMES;
+  }
+
+  /** The toolkit's warm-up ({@link ToolkitWarmUp#start()}): the HTTP client, its TLS context, the decision path. */
+  @Override
+  public void warmUp() {
+    ToolkitWarmUp.start();
+  }
+
+  /** The shared introspection settings plus a provider's own keys, sorted and unmodifiable. */
+  static Set<String> settingNames(Set<String> own) {
+    Set<String> names = new TreeSet<>(IntrospectionSettings.SETTING_NAMES);
+    names.addAll(own);
+    return Collections.unmodifiableSet(names);
   }
 }

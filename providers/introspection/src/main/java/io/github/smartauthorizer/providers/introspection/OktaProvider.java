@@ -9,7 +9,9 @@ import io.github.smartauthorizer.api.spi.TokenRoute;
 import io.github.smartauthorizer.providers.shared.ClaimNormalizer;
 import io.github.smartauthorizer.providers.shared.IntrospectionSettings;
 import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
+import io.github.smartauthorizer.providers.shared.ToolkitWarmUp;
 import java.net.URI;
+import java.util.Set;
 
 /**
  * Provider {@code okta}: Okta's introspection endpoint, the only way to check access tokens of Okta's org
@@ -28,6 +30,11 @@ public final class OktaProvider implements AuthorizerProvider {
   /** The provider name. */
   public static final String NAME = "okta";
 
+  static final String ISSUER = "ISSUER";
+  static final String INTROSPECTION_URL = "INTROSPECTION_URL";
+  /** The shared introspection settings and this provider's own. */
+  static final Set<String> SETTING_NAMES = IntrospectionProvider.settingNames(Set.of(ISSUER, INTROSPECTION_URL));
+
   @Override
   public String name() {
     return NAME;
@@ -36,15 +43,15 @@ public final class OktaProvider implements AuthorizerProvider {
   @Override
   public TokenValidator createValidator(ProviderContext context) {
     Configuration config = context.configuration();
-    URI issuer = config.requiredUrl("ISSUER",
+    URI issuer = config.requiredUrl(ISSUER,
         "the Okta authorization server, e.g. https://example.okta.com/oauth2/default");
     if (!"https".equals(issuer.getScheme()) && !"localhost".equals(issuer.getHost())
         && !"127.0.0.1".equals(issuer.getHost())) {
-      throw new ConfigurationException(config.variable("ISSUER"), "expects an https URL for Okta, got '" + issuer + "'");
+      throw new ConfigurationException(config.variable(ISSUER), "expects an https URL for Okta, got '" + issuer + "'");
     }
-    URI endpoint = config.url("INTROSPECTION_URL").orElseGet(() -> introspectionUrl(issuer));
+    URI endpoint = config.url(INTROSPECTION_URL).orElseGet(() -> introspectionUrl(issuer));
     IntrospectionValidator validator =
-        IntrospectionSettings.configure(context, endpoint, config.required("ISSUER", ""))
+        IntrospectionSettings.configure(context, endpoint, config.required(ISSUER, ""))
             .customizer(ClaimNormalizer.OAUTH_CLIENT_AND_GROUPS)
             .build();
     validator.prime(context.initTimeout());
@@ -54,8 +61,23 @@ public final class OktaProvider implements AuthorizerProvider {
   /** Opaque tokens, and JWTs (custom authorization servers issue JWTs) of {@code AUTHORIZER_ISSUER}. */
   @Override
   public TokenRoute route(ProviderContext context) {
-    return TokenRoute.introspection(context.configuration().required("ISSUER",
+    return TokenRoute.introspection(context.configuration().required(ISSUER,
         "the Okta authorization server, e.g. https://example.okta.com/oauth2/default"));
+  }
+
+  /**
+   * {@code ISSUER} and {@code INTROSPECTION_URL}, plus the shared introspection settings
+   * ({@link IntrospectionSettings#SETTING_NAMES}, the client credentials included).
+   */
+  @Override
+  public Set<String> settingNames() {
+    return SETTING_NAMES;
+  }
+
+  /** The toolkit's warm-up ({@link ToolkitWarmUp#start()}): the HTTP client, its TLS context, the decision path. */
+  @Override
+  public void warmUp() {
+    ToolkitWarmUp.start();
   }
 
   /** Okta's introspection endpoint for an authorization server. */

@@ -8,6 +8,8 @@ import io.github.smartauthorizer.api.spi.TokenRoute;
 import io.github.smartauthorizer.providers.shared.ClaimNormalizer;
 import io.github.smartauthorizer.providers.shared.JwtSettings;
 import io.github.smartauthorizer.providers.shared.JwtValidator;
+import io.github.smartauthorizer.providers.shared.ToolkitWarmUp;
+import java.util.Set;
 
 /**
  * Provider {@code jwks}: JWT access tokens of any OpenID Connect issuer, verified locally against its JWKS.
@@ -43,5 +45,17 @@ public final class JwksProvider implements AuthorizerProvider {
   @Override
   public TokenRoute route(ProviderContext context) {
     return TokenRoute.jwtIssuer(JwtSettings.issuer(context.configuration()));
+  }
+
+  /** The shared JWT settings ({@link JwtSettings#SETTING_NAMES}): this provider reads no other. */
+  @Override
+  public Set<String> settingNames() {
+    return JwtSettings.SETTING_NAMES;
+  }
+
+  /** The toolkit's warm-up ({@link ToolkitWarmUp#start()}): the HTTP client, its TLS context, the decision path. */
+  @Override
+  public void warmUp() {
+    ToolkitWarmUp.start();
   }
 }

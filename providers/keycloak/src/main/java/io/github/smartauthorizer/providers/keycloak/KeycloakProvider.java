@@ -1,9 +1,6 @@
 package io.github.smartauthorizer.providers.keycloak;
 
-import io.github.smartauthorizer.api.ReasonCode;
-import io.github.smartauthorizer.api.Rejection;
 import io.github.smartauthorizer.api.TokenValidator;
-import io.github.smartauthorizer.api.ValidationResult;
 import io.github.smartauthorizer.api.spi.AuthorizerProvider;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
@@ -14,10 +11,13 @@ import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
 import io.github.smartauthorizer.providers.shared.JwksLocation;
 import io.github.smartauthorizer.providers.shared.JwtSettings;
 import io.github.smartauthorizer.providers.shared.JwtValidator;
+import io.github.smartauthorizer.providers.shared.ToolkitWarmUp;
 import java.net.URI;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -50,6 +50,14 @@ public final class KeycloakProvider implements AuthorizerProvider {
   static final String CERTS_PATH = "/protocol/openid-connect/certs";
   static final String INTROSPECTION_PATH = "/protocol/openid-connect/token/introspect";
 
+  static final String KEYCLOAK_URL = "KEYCLOAK_URL";
+  static final String KEYCLOAK_REALM = "KEYCLOAK_REALM";
+  static final String KEYCLOAK_MODE = "KEYCLOAK_MODE";
+  static final String CLIENT_IDS = "CLIENT_IDS";
+  static final String INTROSPECTION_URL = "INTROSPECTION_URL";
+  /** This provider's own keys, the shared JWT settings (jwks mode) and introspection settings (introspection mode). */
+  static final Set<String> SETTING_NAMES = allSettingNames();
+
   /**
    * Appended to the detail of an {@code INACTIVE_TOKEN} deny in introspection mode: the most common cause with a
    * current Keycloak is not a revoked token but the audience rule of CVE-2026-37979.
@@ -71,9 +79,9 @@ public final class KeycloakProvider implements AuthorizerProvider {
   public TokenValidator createValidator(ProviderContext context) {
     Configuration config = context.configuration();
     String issuer = issuer(config);
-    String mode = config.choice("KEYCLOAK_MODE", MODE_JWKS, Set.of(MODE_JWKS, MODE_INTROSPECTION));
+    String mode = config.choice(KEYCLOAK_MODE, MODE_JWKS, Set.of(MODE_JWKS, MODE_INTROSPECTION));
     KeycloakTokenRules rules =
-        new KeycloakTokenRules(config.list("AUDIENCE"), new LinkedHashSet<>(config.list("CLIENT_IDS")));
+        new KeycloakTokenRules(config.list(JwtSettings.AUDIENCE), new LinkedHashSet<>(config.list(CLIENT_IDS)));
     if (mode.equals(MODE_INTROSPECTION)) {
       IntrospectionValidator.Builder builder = IntrospectionSettings
           .configure(context, introspectionUri(config, issuer), issuer)
@@ -83,7 +91,7 @@ public final class KeycloakProvider implements AuthorizerProvider {
       rules.checks().forEach(builder::addCheck);
       IntrospectionValidator validator = builder.build();
       validator.prime(context.initTimeout());
-      return withAudienceHint(validator);
+      return new AudienceHintValidator(validator);
     }
     JwtValidator.Builder builder = JwtSettings.configure(context, issuer, JwksLocation.fixed(certsUri(config, issuer)))
         // Not skipped but moved: the rules check the audience after the payload typ, so that a Keycloak ID token
@@ -111,41 +119,41 @@ public final class KeycloakProvider implements AuthorizerProvider {
    */
   static String issuer(Configuration config) {
     Optional<String> derived = derivedIssuer(config);
-    if (config.optional("ISSUER").isEmpty()) {
-      return derived.orElseThrow(() -> new ConfigurationException(config.variable("KEYCLOAK_URL"),
+    if (config.optional(JwtSettings.ISSUER).isEmpty()) {
+      return derived.orElseThrow(() -> new ConfigurationException(config.variable(KEYCLOAK_URL),
           "is required: the Keycloak base URL, e.g. https://keycloak.example.com, with "
-              + config.variable("KEYCLOAK_REALM") + " (or set " + config.variable("ISSUER")
+              + config.variable(KEYCLOAK_REALM) + " (or set " + config.variable(JwtSettings.ISSUER)
               + " to {base}/realms/{realm})"));
     }
     String issuer = JwtSettings.issuer(config);
     URI uri = URI.create(issuer);
     if (uri.getRawPath() == null || !ISSUER_PATH.matcher(uri.getRawPath()).matches() || uri.getRawQuery() != null
         || uri.getRawFragment() != null) {
-      throw new ConfigurationException(config.variable("ISSUER"), "expects a Keycloak realm issuer "
+      throw new ConfigurationException(config.variable(JwtSettings.ISSUER), "expects a Keycloak realm issuer "
           + "{base}/realms/{realm} without a trailing slash, e.g. https://keycloak.example.com/realms/smart, got '"
           + issuer + "'");
     }
     if (derived.isPresent() && !derived.get().equals(issuer)) {
-      throw new ConfigurationException(config.variable("ISSUER"), "is '" + issuer + "' but "
-          + config.variable("KEYCLOAK_URL") + " and " + config.variable("KEYCLOAK_REALM") + " give '" + derived.get()
+      throw new ConfigurationException(config.variable(JwtSettings.ISSUER), "is '" + issuer + "' but "
+          + config.variable(KEYCLOAK_URL) + " and " + config.variable(KEYCLOAK_REALM) + " give '" + derived.get()
           + "'; set one or the other");
     }
     return issuer;
   }
 
   private static Optional<String> derivedIssuer(Configuration config) {
-    Optional<URI> base = config.url("KEYCLOAK_URL");
-    Optional<String> realm = config.optional("KEYCLOAK_REALM");
+    Optional<URI> base = config.url(KEYCLOAK_URL);
+    Optional<String> realm = config.optional(KEYCLOAK_REALM);
     if (base.isEmpty() && realm.isEmpty()) {
       return Optional.empty();
     }
     if (base.isEmpty()) {
-      throw new ConfigurationException(config.variable("KEYCLOAK_URL"), "is required with "
-          + config.variable("KEYCLOAK_REALM") + ": the Keycloak base URL, e.g. https://keycloak.example.com");
+      throw new ConfigurationException(config.variable(KEYCLOAK_URL), "is required with "
+          + config.variable(KEYCLOAK_REALM) + ": the Keycloak base URL, e.g. https://keycloak.example.com");
     }
     if (realm.isEmpty()) {
-      throw new ConfigurationException(config.variable("KEYCLOAK_REALM"), "is required with "
-          + config.variable("KEYCLOAK_URL") + ": the realm name, e.g. smart");
+      throw new ConfigurationException(config.variable(KEYCLOAK_REALM), "is required with "
+          + config.variable(KEYCLOAK_URL) + ": the realm name, e.g. smart");
     }
     URI url = base.get();
     String text = url.toString();
@@ -153,12 +161,12 @@ public final class KeycloakProvider implements AuthorizerProvider {
       text = text.substring(0, text.length() - 1);
     }
     if (url.getRawQuery() != null || url.getRawFragment() != null || text.contains("/realms/")) {
-      throw new ConfigurationException(config.variable("KEYCLOAK_URL"), "expects the Keycloak base URL without "
+      throw new ConfigurationException(config.variable(KEYCLOAK_URL), "expects the Keycloak base URL without "
           + "/realms/..., query or fragment, e.g. https://keycloak.example.com, got '" + url + "'");
     }
     if (!REALM.matcher(realm.get()).matches()) {
-      throw new ConfigurationException(config.variable("KEYCLOAK_REALM"), "expects a realm name of letters, digits, "
-          + "'.', '_', '~' and '-' (for another realm name set " + config.variable("ISSUER")
+      throw new ConfigurationException(config.variable(KEYCLOAK_REALM), "expects a realm name of letters, digits, "
+          + "'.', '_', '~' and '-' (for another realm name set " + config.variable(JwtSettings.ISSUER)
           + " to the issuer exactly as in the tokens), got '" + realm.get() + "'");
     }
     return Optional.of(text + "/realms/" + realm.get());
@@ -166,24 +174,35 @@ public final class KeycloakProvider implements AuthorizerProvider {
 
   /** {@code AUTHORIZER_JWKS_URI}, else the realm's certs endpoint. */
   static URI certsUri(Configuration config, String issuer) {
-    return config.url("JWKS_URI").orElseGet(() -> URI.create(issuer + CERTS_PATH));
+    return config.url(JwtSettings.JWKS_URI).orElseGet(() -> URI.create(issuer + CERTS_PATH));
   }
 
   /** {@code AUTHORIZER_INTROSPECTION_URL}, else the realm's introspection endpoint. */
   static URI introspectionUri(Configuration config, String issuer) {
-    return config.url("INTROSPECTION_URL").orElseGet(() -> URI.create(issuer + INTROSPECTION_PATH));
+    return config.url(INTROSPECTION_URL).orElseGet(() -> URI.create(issuer + INTROSPECTION_PATH));
   }
 
-  /** The validator, with {@link #AUDIENCE_HINT} added to the detail of every {@code INACTIVE_TOKEN} deny. */
-  static TokenValidator withAudienceHint(TokenValidator introspection) {
-    return (token, request) -> {
-      ValidationResult result = introspection.validate(token, request);
-      if (result instanceof ValidationResult.Rejected rejected
-          && rejected.rejection().reason() == ReasonCode.INACTIVE_TOKEN) {
-        Rejection r = rejected.rejection();
-        return ValidationResult.rejected(new Rejection(r.reason(), r.detail() + " (" + AUDIENCE_HINT + ")", r.times()));
-      }
-      return result;
-    };
+  /**
+   * {@code KEYCLOAK_URL}, {@code KEYCLOAK_REALM}, {@code KEYCLOAK_MODE}, {@code CLIENT_IDS} and
+   * {@code INTROSPECTION_URL}, plus the shared JWT settings ({@link JwtSettings#SETTING_NAMES}, read in jwks mode) and
+   * introspection settings ({@link IntrospectionSettings#SETTING_NAMES}, read in introspection mode).
+   */
+  @Override
+  public Set<String> settingNames() {
+    return SETTING_NAMES;
+  }
+
+  /** The toolkit's warm-up ({@link ToolkitWarmUp#start()}): the HTTP client, its TLS context, the decision path. */
+  @Override
+  public void warmUp() {
+    ToolkitWarmUp.start();
+  }
+
+  private static Set<String> allSettingNames() {
+    Set<String> names =
+        new TreeSet<>(Set.of(KEYCLOAK_URL, KEYCLOAK_REALM, KEYCLOAK_MODE, CLIENT_IDS, INTROSPECTION_URL));
+    names.addAll(JwtSettings.SETTING_NAMES);
+    names.addAll(IntrospectionSettings.SETTING_NAMES);
+    return Collections.unmodifiableSet(names);
   }
 }

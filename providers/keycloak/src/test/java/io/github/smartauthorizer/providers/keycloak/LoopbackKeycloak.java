@@ -38,6 +38,7 @@ final class LoopbackKeycloak implements AutoCloseable {
   private final ExecutorService executor;
   private final String realm;
   private final AtomicInteger certsRequests = new AtomicInteger();
+  private final AtomicInteger warmUpCalls = new AtomicInteger();
   private final List<Introspection> introspections = new CopyOnWriteArrayList<>();
   private volatile byte[] jwks = "{\"keys\":[]}".getBytes(StandardCharsets.UTF_8);
   private volatile String credentials;
@@ -125,6 +126,11 @@ final class LoopbackKeycloak implements AutoCloseable {
     return certsRequests.get();
   }
 
+  /** How many warm-up calls ({@link io.github.smartauthorizer.providers.shared.IntrospectionClient#prime}) came. */
+  int warmUpCalls() {
+    return warmUpCalls.get();
+  }
+
   List<Introspection> introspections() {
     return List.copyOf(introspections);
   }
@@ -156,7 +162,8 @@ final class LoopbackKeycloak implements AutoCloseable {
         ? new String(Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8) : null;
     Map<String, String> form = form(body);
     if (io.github.smartauthorizer.providers.shared.IntrospectionClient.WARM_UP_TOKEN.equals(form.get("token"))) {
-      // The provider's priming call at init: answered, not recorded.
+      // The provider's priming call at init: answered and counted, not recorded.
+      warmUpCalls.incrementAndGet();
       send(exchange, 200, "application/json", "{\"active\":false}");
       return;
     }

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -39,6 +40,19 @@ public final class ClientCredentialsSource {
   public static final Duration MIN_REREAD_INTERVAL = Duration.ofSeconds(30);
   /** At most one retry of a first read that failed in a way that may pass, per this interval. */
   public static final Duration RETRY_INTERVAL = Duration.ofSeconds(5);
+
+  static final String CLIENT_SECRET_ID = "CLIENT_SECRET_ID";
+  static final String CLIENT_ID_KEY = "CLIENT_ID_KEY";
+  static final String CLIENT_SECRET_KEY = "CLIENT_SECRET_KEY";
+  static final String CLIENT_ID = "CLIENT_ID";
+  static final String CLIENT_SECRET = "CLIENT_SECRET";
+
+  /**
+   * Every key {@link #fromConfiguration} reads (without the {@code AUTHORIZER_} prefix), for a provider's
+   * {@link io.github.smartauthorizer.api.spi.AuthorizerProvider#settingNames()}. Sorted.
+   */
+  public static final Set<String> SETTING_NAMES =
+      TokenSettings.union(Set.of(CLIENT_SECRET_ID, CLIENT_ID_KEY, CLIENT_SECRET_KEY, CLIENT_ID, CLIENT_SECRET));
 
   private final SecretSource secrets;
   private final String secretId;
@@ -89,11 +103,11 @@ public final class ClientCredentialsSource {
    */
   public static ClientCredentialsSource fromConfiguration(Configuration config, SecretSource secrets,
       System.Logger log, Clock clock) {
-    Optional<String> secretId = config.optional("CLIENT_SECRET_ID");
+    Optional<String> secretId = config.optional(CLIENT_SECRET_ID);
     if (secretId.isPresent()) {
-      String idKey = config.optional("CLIENT_ID_KEY").orElse("client_id");
-      String secretKey = config.optional("CLIENT_SECRET_KEY").orElse("client_secret");
-      String variable = config.variable("CLIENT_SECRET_ID");
+      String idKey = config.optional(CLIENT_ID_KEY).orElse("client_id");
+      String secretKey = config.optional(CLIENT_SECRET_KEY).orElse("client_secret");
+      String variable = config.variable(CLIENT_SECRET_ID);
       ClientCredentialsSource source =
           new ClientCredentialsSource(secrets, secretId.get(), variable, idKey, secretKey, null, log, clock);
       try {
@@ -110,17 +124,17 @@ public final class ClientCredentialsSource {
       }
       return source;
     }
-    Optional<String> clientId = config.optional("CLIENT_ID");
-    Optional<String> clientSecret = config.optional("CLIENT_SECRET");
+    Optional<String> clientId = config.optional(CLIENT_ID);
+    Optional<String> clientSecret = config.optional(CLIENT_SECRET);
     if (clientId.isPresent() && clientSecret.isPresent()) {
       log.log(Level.WARNING, "client credentials come from AUTHORIZER_CLIENT_ID/AUTHORIZER_CLIENT_SECRET; "
           + "use AUTHORIZER_CLIENT_SECRET_ID (AWS Secrets Manager) outside local use");
       return new ClientCredentialsSource(null, null, null, null, null,
           new ClientCredentials(clientId.get(), clientSecret.get()), log, clock);
     }
-    throw new ConfigurationException(config.variable("CLIENT_SECRET_ID"), "is required: the name or ARN of a Secrets "
+    throw new ConfigurationException(config.variable(CLIENT_SECRET_ID), "is required: the name or ARN of a Secrets "
         + "Manager secret holding {\"client_id\":...,\"client_secret\":...} (or, for local use only, set "
-        + config.variable("CLIENT_ID") + " and " + config.variable("CLIENT_SECRET") + ")");
+        + config.variable(CLIENT_ID) + " and " + config.variable(CLIENT_SECRET) + ")");
   }
 
   /** The credentials in memory, or {@code null} while a first read that may pass has not yet succeeded. */

@@ -47,6 +47,11 @@ public final class IntrospectionCache {
     return !lifetime.isZero() && maxEntries > 0;
   }
 
+  /** The longest an answer is remembered (zero when caching is off). */
+  Duration lifetime() {
+    return lifetime;
+  }
+
   /** The remembered, unexpired active answer for this token (unmodifiable), or {@code null}. */
   public Map<String, Object> get(String token) {
     if (!enabled()) {

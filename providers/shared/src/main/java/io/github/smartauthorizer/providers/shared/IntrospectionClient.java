@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Calls an OAuth 2.0 token introspection endpoint (RFC 7662) with client authentication {@code client_secret_basic}
@@ -45,6 +46,17 @@ public final class IntrospectionClient {
   private final Duration budget;
   private final Duration minRetryBudget;
   private final System.Logger log;
+  private final AtomicLong calls = new AtomicLong();
+  /** What the last {@link #prime} found, or {@code null} before any prime that made a call. */
+  private volatile PrimeOutcome lastPrime;
+
+  /**
+   * What a {@link #prime} call found.
+   *
+   * @param status the HTTP status, or 0 when the call failed
+   * @param failure why the call failed (no secret, no token), or {@code null} when the endpoint answered
+   */
+  record PrimeOutcome(int status, String failure) {}
 
   public IntrospectionClient(URI endpoint, ClientAuthentication authentication, ClientCredentialsSource credentials,
       HttpFetcher fetcher, Duration budget, System.Logger log) {
@@ -60,6 +72,24 @@ public final class IntrospectionClient {
   /** The endpoint, for diagnostics. */
   public URI endpoint() {
     return endpoint;
+  }
+
+  /**
+   * How many introspection calls this client has made or attempted: those for requests, the retry after a 401 and
+   * the warm-up calls of {@link #prime} (for metrics).
+   */
+  public long callCount() {
+    return calls.get();
+  }
+
+  /** Whether the client credentials are in memory (a first read that may pass may not have succeeded yet). */
+  boolean hasCredentials() {
+    return credentials.current() != null;
+  }
+
+  /** What the last {@link #prime} found, or {@code null} when none made a call. */
+  PrimeOutcome lastPrime() {
+    return lastPrime;
   }
 
   /** {@link #introspect(String, Deadline)} with no request deadline (tools and tests). */
@@ -130,20 +160,24 @@ public final class IntrospectionClient {
       return;
     }
     try {
+      calls.incrementAndGet();
       HttpFetcher.HttpResponse response = fetcher.withTimeout(timeout).postForm(endpoint, form(WARM_UP_TOKEN, known),
           headers(known), Deadline.none());
+      lastPrime = new PrimeOutcome(response.status(), null);
       if (response.status() == 401) {
         log.log(Level.WARNING, "introspection client primed: the endpoint rejected the client credentials (HTTP 401)");
       } else {
         log.log(Level.INFO, "introspection client primed: HTTP {0}", response.status());
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      lastPrime = new PrimeOutcome(0, e.getClass().getSimpleName() + ": " + e.getMessage());
       log.log(Level.WARNING, "introspection client primed: introspection call failed: {0}", e.getMessage());
     }
   }
 
   private HttpFetcher.HttpResponse call(String token, ClientCredentials client, Deadline deadline)
       throws TokenRejectedException {
+    calls.incrementAndGet();
     try {
       return fetcher.postForm(endpoint, form(token, client), headers(client), deadline);
     } catch (IOException e) {

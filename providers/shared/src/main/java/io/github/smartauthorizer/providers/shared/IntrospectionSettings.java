@@ -30,6 +30,22 @@ public final class IntrospectionSettings {
   /** The largest introspection answer accepted. */
   public static final int MAX_RESPONSE_BYTES = 64 * 1024;
 
+  static final String INTROSPECTION_AUTH = "INTROSPECTION_AUTH";
+  static final String AUDIENCE = "AUDIENCE";
+  static final String INTROSPECTION_ALLOW_MISSING_AUDIENCE = "INTROSPECTION_ALLOW_MISSING_AUDIENCE";
+  static final String INTROSPECTION_CACHE_SECONDS = "INTROSPECTION_CACHE_SECONDS";
+  static final String INTROSPECTION_CACHE_MAX_ENTRIES = "INTROSPECTION_CACHE_MAX_ENTRIES";
+
+  /**
+   * Every key {@link #configure} reads (without the {@code AUTHORIZER_} prefix), the client credentials'
+   * ({@link ClientCredentialsSource#SETTING_NAMES}) included, for a provider's
+   * {@link io.github.smartauthorizer.api.spi.AuthorizerProvider#settingNames()}. The endpoint and the issuer, which the
+   * provider passes in, are the provider's own. Sorted.
+   */
+  public static final Set<String> SETTING_NAMES = TokenSettings.union(Set.of(INTROSPECTION_AUTH, AUDIENCE,
+      INTROSPECTION_ALLOW_MISSING_AUDIENCE, INTROSPECTION_CACHE_SECONDS, INTROSPECTION_CACHE_MAX_ENTRIES),
+      TokenSettings.SETTING_NAMES, ClientCredentialsSource.SETTING_NAMES);
+
   private IntrospectionSettings() {}
 
   /**
@@ -39,7 +55,7 @@ public final class IntrospectionSettings {
    */
   public static IntrospectionValidator.Builder configure(ProviderContext context, URI endpoint, String issuer) {
     Configuration config = context.configuration();
-    String auth = config.choice("INTROSPECTION_AUTH", "client_secret_basic",
+    String auth = config.choice(INTROSPECTION_AUTH, "client_secret_basic",
         Set.of("client_secret_basic", "client_secret_post"));
     ClientCredentialsSource credentials = ClientCredentialsSource.fromConfiguration(
         config, context.secrets(), context.logger(ClientCredentialsSource.class.getName()), context.clock());
@@ -48,14 +64,14 @@ public final class IntrospectionSettings {
         new HttpFetcher(context.remoteCallTimeout(), MAX_RESPONSE_BYTES), context.remoteCallTimeout(),
         context.logger(IntrospectionClient.class.getName()));
     IntrospectionCache cache = new IntrospectionCache(
-        config.seconds("INTROSPECTION_CACHE_SECONDS", Duration.ofSeconds(30), 0, 3_600),
-        (int) config.number("INTROSPECTION_CACHE_MAX_ENTRIES", 10_000, 1, 1_000_000), context.clock());
+        config.seconds(INTROSPECTION_CACHE_SECONDS, Duration.ofSeconds(30), 0, 3_600),
+        (int) config.number(INTROSPECTION_CACHE_MAX_ENTRIES, 10_000, 1, 1_000_000), context.clock());
     return IntrospectionValidator.builder()
         .client(client)
         .cache(cache)
         .issuer(issuer)
-        .audiences(config.list("AUDIENCE"))
-        .acceptMissingAudience(config.flag("INTROSPECTION_ALLOW_MISSING_AUDIENCE", false))
+        .audiences(config.list(AUDIENCE))
+        .acceptMissingAudience(config.flag(INTROSPECTION_ALLOW_MISSING_AUDIENCE, false))
         .clockSkew(TokenSettings.clockSkew(config))
         .maxTokenBytes(TokenSettings.maxTokenBytes(config))
         .clock(context.clock());

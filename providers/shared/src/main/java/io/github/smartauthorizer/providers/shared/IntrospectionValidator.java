@@ -7,12 +7,15 @@ import io.github.smartauthorizer.api.TokenTimes;
 import io.github.smartauthorizer.api.TokenValidator;
 import io.github.smartauthorizer.api.ValidationResult;
 import io.github.smartauthorizer.api.VerifiedToken;
+import io.github.smartauthorizer.api.spi.ValidatorCounters;
+import io.github.smartauthorizer.api.spi.ValidatorDiagnostics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Validates tokens (opaque or JWT) by asking the IdP (RFC 7662). Immutable and thread-safe once built.
@@ -27,6 +30,11 @@ import java.util.Objects;
  *
  * <p>An answer without {@code aud} is refused {@code INVALID_AUDIENCE}, unless the validator was built to
  * {@link Builder#acceptMissingAudience accept missing audiences} (some servers' opaque tokens carry none).
+ *
+ * <p><b>Lifecycle.</b> {@link #prime} and {@link #refreshAfterRestore} warm the client
+ * ({@link IntrospectionClient#prime}: a fresh connection, the credentials tried with a token that cannot be active);
+ * {@link #diagnostics} names the endpoint, the cache and what is wrong; {@link #counters} counts the introspection
+ * calls and the cache hits.
  */
 public final class IntrospectionValidator implements TokenValidator {
   private final IntrospectionClient client;
@@ -40,6 +48,7 @@ public final class IntrospectionValidator implements TokenValidator {
   private final Clock clock;
   private final List<ClaimCheck> checks;
   private final TokenCustomizer customizer;
+  private final AtomicLong cacheHits = new AtomicLong();
 
   private IntrospectionValidator(Builder b) {
     this.client = Objects.requireNonNull(b.client, "client");
@@ -59,9 +68,62 @@ public final class IntrospectionValidator implements TokenValidator {
     return new Builder();
   }
 
-  /** Warms the introspection client (see {@link IntrospectionClient#prime}); call at init. */
+  /**
+   * Warms the introspection client (see {@link IntrospectionClient#prime}): at init and before a SnapStart checkpoint.
+   * Never throws; failures are logged.
+   */
+  @Override
   public void prime(Duration timeout) {
     client.prime(timeout);
+  }
+
+  /**
+   * After a SnapStart restore: warms the client again, which opens a fresh connection (the pooled ones died with the
+   * snapshot) and tries the credentials. Never throws; failures are logged.
+   */
+  @Override
+  public void refreshAfterRestore(Duration timeout) {
+    client.prime(timeout);
+  }
+
+  /**
+   * The endpoint, the cache, and what is wrong: client credentials not readable yet, or, when the client was primed,
+   * an endpoint that rejected the credentials or could not be reached.
+   */
+  @Override
+  public ValidatorDiagnostics diagnostics() {
+    long lifetime = cache.lifetime().toSeconds();
+    String validation = "each token introspected (RFC 7662); "
+        + (cache.enabled() ? "answers cached for up to " + lifetime + " s" : "answers not cached");
+    List<String> states = new ArrayList<>();
+    IntrospectionClient.PrimeOutcome primed = client.lastPrime();
+    if (primed != null && primed.failure() == null) {
+      states.add("the endpoint answered the warm-up call with HTTP " + primed.status());
+    }
+    if (cache.enabled()) {
+      int size = cache.size();
+      states.add(size + " answer" + (size == 1 ? "" : "s") + " cached");
+    }
+    List<String> problems = new ArrayList<>();
+    if (!client.hasCredentials()) {
+      problems.add("the client credentials could not be read yet (the log says why); every request is denied"
+          + " IDP_UNAVAILABLE until a request reads them (retried lazily, at most every "
+          + ClientCredentialsSource.RETRY_INTERVAL.toSeconds() + " s)");
+    } else if (primed != null && primed.failure() != null) {
+      problems.add("the introspection endpoint could not be reached (" + primed.failure() + "); requests are denied"
+          + " IDP_UNAVAILABLE while it cannot be");
+    } else if (primed != null && primed.status() == 401) {
+      problems.add("the introspection endpoint rejected the client credentials (HTTP 401); every request is denied"
+          + " IDP_UNAVAILABLE until they are fixed (they are read again after a 401)");
+    }
+    return new ValidatorDiagnostics(validation, List.of(client.endpoint().toString()), String.join("; ", states),
+        problems);
+  }
+
+  /** The introspection calls (warm-up calls and 401 retries included) and the answers taken from the cache. */
+  @Override
+  public ValidatorCounters counters() {
+    return new ValidatorCounters(0, client.callCount(), cacheHits.get());
   }
 
   /** The result cache, for metrics and tests. */
@@ -75,6 +137,7 @@ public final class IntrospectionValidator implements TokenValidator {
       checkSyntax(bearerToken);
       Map<String, Object> cached = cache.get(bearerToken);
       if (cached != null) {
+        cacheHits.incrementAndGet();
         return ValidationResult.accepted(verify(cached, request));
       }
       Map<String, Object> answer = client.introspect(bearerToken, request.deadline());

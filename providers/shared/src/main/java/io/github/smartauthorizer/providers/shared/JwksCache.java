@@ -85,13 +85,33 @@ public final class JwksCache {
    * @return whether keys are now cached
    */
   public boolean prefetch() {
-    fetchIfStillNeeded(clock.instant(), true, initFetcher, Deadline.none());
+    return prefetch(initFetcher);
+  }
+
+  /**
+   * Fetches the keys now with this timeout (a SnapStart checkpoint or restore, whose timeout the host gives); a
+   * failure is logged, not thrown.
+   *
+   * @param timeout the longest the fetch (the discovery call and the JWKS call) may take
+   * @return whether keys are now cached
+   */
+  public boolean prefetch(Duration timeout) {
+    return prefetch(fetcher.withTimeout(timeout));
+  }
+
+  private boolean prefetch(HttpFetcher using) {
+    fetchIfStillNeeded(clock.instant(), true, using, Deadline.none());
     return state.keys != null;
   }
 
   /** How many fetches this cache has attempted (for metrics and tests). */
   public long fetchCount() {
     return fetches.get();
+  }
+
+  /** Where the keys come from, for diagnostics: the JWKS URI, or "discovery of" the issuer. */
+  JwksLocation location() {
+    return location;
   }
 
   /** How many keys are cached now. */

@@ -27,17 +27,37 @@ public final class JwtSettings {
   /** The largest JWKS or discovery document accepted. */
   public static final int MAX_DOCUMENT_BYTES = 256 * 1024;
 
+  /** The key of {@code AUTHORIZER_ISSUER}, the issuer exactly as in the tokens' {@code iss}. */
+  public static final String ISSUER = "ISSUER";
+  /** The key of {@code AUTHORIZER_JWKS_URI}, the JWKS URL (else OIDC discovery from the issuer). */
+  public static final String JWKS_URI = "JWKS_URI";
+  /** The key of {@code AUTHORIZER_AUDIENCE}, the comma-separated audiences. */
+  public static final String AUDIENCE = "AUDIENCE";
+  static final String ALGORITHMS = "ALGORITHMS";
+  static final String REQUIRED_TOKEN_TYPE = "REQUIRED_TOKEN_TYPE";
+  static final String JWKS_TTL_SECONDS = "JWKS_TTL_SECONDS";
+  static final String JWKS_REFETCH_INTERVAL_SECONDS = "JWKS_REFETCH_INTERVAL_SECONDS";
+  static final String JWKS_MAX_STALE_SECONDS = "JWKS_MAX_STALE_SECONDS";
+
+  /**
+   * Every key {@link #issuer}, {@link #location} and {@link #configure} read (without the {@code AUTHORIZER_}
+   * prefix), for a provider's {@link io.github.smartauthorizer.api.spi.AuthorizerProvider#settingNames()}. Sorted.
+   */
+  public static final Set<String> SETTING_NAMES = TokenSettings.union(Set.of(ISSUER, JWKS_URI, AUDIENCE, ALGORITHMS,
+      REQUIRED_TOKEN_TYPE, JWKS_TTL_SECONDS, JWKS_REFETCH_INTERVAL_SECONDS, JWKS_MAX_STALE_SECONDS),
+      TokenSettings.SETTING_NAMES);
+
   private JwtSettings() {}
 
   /** The configured issuer ({@code AUTHORIZER_ISSUER}), required. */
   public static String issuer(Configuration config) {
-    config.requiredUrl("ISSUER", "the issuer URL, exactly as in the tokens' iss claim");
-    return config.required("ISSUER", "the issuer URL, exactly as in the tokens' iss claim");
+    config.requiredUrl(ISSUER, "the issuer URL, exactly as in the tokens' iss claim");
+    return config.required(ISSUER, "the issuer URL, exactly as in the tokens' iss claim");
   }
 
   /** {@code AUTHORIZER_JWKS_URI} when set, else OIDC discovery from the issuer. */
   public static JwksLocation location(Configuration config, String issuer) {
-    return config.url("JWKS_URI").map(JwksLocation::fixed).orElseGet(() -> JwksLocation.discovered(issuer));
+    return config.url(JWKS_URI).map(JwksLocation::fixed).orElseGet(() -> JwksLocation.discovered(issuer));
   }
 
   /**
@@ -53,32 +73,32 @@ public final class JwtSettings {
         .location(location)
         .algorithms(algorithms)
         .clock(context.clock())
-        .ttl(config.seconds("JWKS_TTL_SECONDS", Duration.ofMinutes(15), 10, 86_400))
-        .refetchInterval(config.seconds("JWKS_REFETCH_INTERVAL_SECONDS", Duration.ofSeconds(30), 1, 3_600))
-        .maxStale(config.seconds("JWKS_MAX_STALE_SECONDS", Duration.ofHours(6), 0, 604_800))
+        .ttl(config.seconds(JWKS_TTL_SECONDS, Duration.ofMinutes(15), 10, 86_400))
+        .refetchInterval(config.seconds(JWKS_REFETCH_INTERVAL_SECONDS, Duration.ofSeconds(30), 1, 3_600))
+        .maxStale(config.seconds(JWKS_MAX_STALE_SECONDS, Duration.ofHours(6), 0, 604_800))
         .lockWait(context.remoteCallTimeout())
         .log(context.logger(JwksCache.class.getName()))
         .build();
     return JwtValidator.builder()
         .issuer(issuer)
-        .audiences(config.list("AUDIENCE"))
+        .audiences(config.list(AUDIENCE))
         .algorithms(algorithms)
         .clockSkew(TokenSettings.clockSkew(config))
-        .requiredType(config.optional("REQUIRED_TOKEN_TYPE").orElse(null))
+        .requiredType(config.optional(REQUIRED_TOKEN_TYPE).orElse(null))
         .maxTokenBytes(TokenSettings.maxTokenBytes(config))
         .keys(keys)
         .clock(context.clock());
   }
 
   static Set<JwsAlgorithm> algorithms(Configuration config) {
-    List<String> names = config.list("ALGORITHMS");
+    List<String> names = config.list(ALGORITHMS);
     if (names.isEmpty()) {
       return EnumSet.of(JwsAlgorithm.RS256);
     }
     Set<JwsAlgorithm> algorithms = EnumSet.noneOf(JwsAlgorithm.class);
     for (String name : names) {
       algorithms.add(JwsAlgorithm.byName(name).orElseThrow(() -> new ConfigurationException(
-          config.variable("ALGORITHMS"), "expects JWS algorithm names from " + JwsAlgorithm.supportedNames()
+          config.variable(ALGORITHMS), "expects JWS algorithm names from " + JwsAlgorithm.supportedNames()
               + " (case-sensitive), got '" + name + "'")));
     }
     return algorithms;

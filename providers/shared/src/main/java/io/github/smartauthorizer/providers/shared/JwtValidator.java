@@ -8,6 +8,9 @@ import io.github.smartauthorizer.api.TokenTimes;
 import io.github.smartauthorizer.api.TokenValidator;
 import io.github.smartauthorizer.api.ValidationResult;
 import io.github.smartauthorizer.api.VerifiedToken;
+import io.github.smartauthorizer.api.spi.ValidatorCounters;
+import io.github.smartauthorizer.api.spi.ValidatorDiagnostics;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +31,10 @@ import java.util.Set;
  * {@code nbf} and {@code iat} not in the future (each with the clock skew), {@code aud} containing the configured
  * audience or the data store endpoint (one trailing slash tolerated), the header {@code typ} when required, then the
  * provider's own {@link ClaimCheck}s.
+ *
+ * <p><b>Lifecycle.</b> {@link #prime} fetches the keys with the host's timeout and then runs the decision path with no
+ * network ({@link DecisionPathPriming}); {@link #refreshAfterRestore} fetches the keys again; {@link #diagnostics}
+ * names the JWKS location and the keys held; {@link #counters} counts the key fetches.
  */
 public final class JwtValidator implements TokenValidator {
   static final int MAX_KID_LENGTH = 256;
@@ -70,16 +77,98 @@ public final class JwtValidator implements TokenValidator {
   @Override
   public ValidationResult validate(String bearerToken, HealthLakeRequest request) {
     try {
-      return ValidationResult.accepted(verify(bearerToken, request));
+      return ValidationResult.accepted(verify(bearerToken, request, null));
     } catch (TokenRejectedException e) {
       return ValidationResult.rejected(e.rejection());
     }
   }
 
-  private VerifiedToken verify(String token, HealthLakeRequest request) throws TokenRejectedException {
+  /**
+   * Before a SnapStart checkpoint: fetches the keys, each call bounded by {@code timeout}, then runs the decision path
+   * with no network: RS256 and ES256 tokens of this issuer, signed by key pairs generated now and kept nowhere, go
+   * through {@link VerificationKey} and through this validator's pipeline with the throwaway key handed in (never
+   * through the key cache, so no unknown {@code kid} causes a fetch). Never throws; a failed fetch is logged by the key
+   * cache.
+   */
+  @Override
+  public void prime(Duration timeout) {
+    try {
+      keys.prefetch(timeout);
+    } catch (RuntimeException e) {
+      // prefetch logs its failures and does not throw; nothing else may stop the priming
+    }
+    primeDecisionPath();
+  }
+
+  /** After a SnapStart restore: fetches the keys again (a rotation may have happened meanwhile). Never throws. */
+  @Override
+  public void refreshAfterRestore(Duration timeout) {
+    try {
+      keys.prefetch(timeout);
+    } catch (RuntimeException e) {
+      // as in prime
+    }
+  }
+
+  /** The JWKS location, the keys cached and the fetches made; a problem when no key is cached. */
+  @Override
+  public ValidatorDiagnostics diagnostics() {
+    int size = keys.size();
+    long fetches = keys.fetchCount();
+    String state = size + " verification key" + (size == 1 ? "" : "s") + " cached after " + fetches + " fetch"
+        + (fetches == 1 ? "" : "es");
+    List<String> problems = size > 0 ? List.of() : List.of("no verification key could be fetched (the log says why);"
+        + " every request is denied IDP_UNAVAILABLE until the JWKS answers");
+    return new ValidatorDiagnostics("JWTs verified locally against the issuer's JWKS",
+        List.of(keys.location().toString()), state, problems);
+  }
+
+  /** The key fetches (JWKS, with its discovery call), the prefetches included. */
+  @Override
+  public ValidatorCounters counters() {
+    return new ValidatorCounters(keys.fetchCount(), 0, 0);
+  }
+
+  /**
+   * Runs the priming tokens of {@link DecisionPathPriming} through the signature code and this pipeline.
+   *
+   * @return how many of those runs the pipeline accepted (a provider's own checks may refuse them all), for tests
+   */
+  int primeDecisionPath() {
+    List<DecisionPathPriming.Primer> primers;
+    try {
+      primers = DecisionPathPriming.primers(issuer,
+          audiences.isEmpty() ? DecisionPathPriming.PRIMING_DATASTORE : audiences.get(0),
+          requiredType == null ? "JWT" : requiredType, clock.instant());
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return 0; // no priming key (a JDK without RSA or P-256 is not one Lambda runs)
+    }
+    long stopAt = System.nanoTime() + DecisionPathPriming.MAX_TIME.toNanos();
+    int accepted = 0;
+    for (int round = 0; round < DecisionPathPriming.ROUNDS && System.nanoTime() - stopAt < 0; round++) {
+      for (DecisionPathPriming.Primer primer : primers) {
+        try {
+          DecisionPathPriming.verifySignature(primer);
+          verify(primer.token(), DecisionPathPriming.request(primer.token()), primer.key());
+          accepted++;
+        } catch (TokenRejectedException | RuntimeException e) {
+          // refused (an algorithm not allowed, a provider's own check) or failed: the code ran all the same
+        }
+      }
+    }
+    return accepted;
+  }
+
+  /**
+   * The pipeline.
+   *
+   * @param primingKey {@code null} for every request; only {@link #primeDecisionPath} passes its throwaway key
+   */
+  private VerifiedToken verify(String token, HealthLakeRequest request, VerificationKey primingKey)
+      throws TokenRejectedException {
     CompactJws jws = CompactJws.parse(token, maxTokenBytes, this::checkHeader);
     Map<String, Object> header = jws.header();
-    checkSignature(jws, request.deadline());
+    checkSignature(jws, request.deadline(), primingKey);
     Map<String, Object> claims = jws.payload();
     TokenTimes times = ClaimRules.times(claims);
     try {
@@ -107,13 +196,15 @@ public final class JwtValidator implements TokenValidator {
    * @throws TokenRejectedException when the JWS would be refused
    */
   void verifyJws(String token) throws TokenRejectedException {
-    checkSignature(CompactJws.parseJws(token, maxTokenBytes), Deadline.none());
+    checkSignature(CompactJws.parseJws(token, maxTokenBytes), Deadline.none(), null);
   }
 
-  private void checkSignature(CompactJws jws, Deadline deadline) throws TokenRejectedException {
+  private void checkSignature(CompactJws jws, Deadline deadline, VerificationKey primingKey)
+      throws TokenRejectedException {
     Map<String, Object> header = jws.header();
     JwsAlgorithm algorithm = checkHeader(header);
-    VerificationKey key = keys.key(kid(header), algorithm, deadline);
+    String kid = kid(header);
+    VerificationKey key = primingKey == null ? keys.key(kid, algorithm, deadline) : primingKey;
     if (!key.verifies(jws)) {
       throw new TokenRejectedException(ReasonCode.BAD_SIGNATURE, "signature does not verify");
     }

@@ -23,6 +23,12 @@ public record TestProviderContext(Configuration configuration, SecretSource secr
         new RecordingLogger("test"));
   }
 
+  /** A context over a configuration built elsewhere (a {@link RecordingConfiguration}'s). */
+  public static TestProviderContext of(Configuration configuration, SecretSource secrets, Clock clock) {
+    return new TestProviderContext(configuration, secrets, clock, REMOTE_CALL_TIMEOUT, INIT_TIMEOUT,
+        new RecordingLogger("test"));
+  }
+
   /** A context without secrets. */
   public static TestProviderContext of(Map<String, String> variables, Clock clock) {
     return of(variables, SecretSource.none(), clock);
