@@ -29,10 +29,16 @@ final class CheckCommand {
   private CheckCommand() {}
 
   static int run(Map<String, String> environment, PrintStream stdout, PrintStream stderr) {
+    return run(Authorizer.builder(), environment, stdout, stderr);
+  }
+
+  /** As {@link #run(Map, PrintStream, PrintStream)}, from a builder that may carry explicit providers (tests). */
+  static int run(Authorizer.Builder builder, Map<String, String> environment, PrintStream stdout,
+      PrintStream stderr) {
     Set<String> secretsRead = ConcurrentHashMap.newKeySet();
     Authorizer authorizer;
     try {
-      authorizer = Authorizer.builder()
+      authorizer = builder
           .environment(environment)
           .logStream(stderr)
           .metricsStream(stderr)

@@ -254,8 +254,10 @@ final class ProviderInstances {
       throw new ConfigurationException(PROVIDERS_VARIABLE, "expects comma-separated <name>:<provider> pairs, e.g. "
           + "staff:keycloak,patients:cognito, got none");
     }
+    // Every provider on the class path, not only those in use: a Keycloak setting next to two jwks instances is as
+    // much a mistake as an issuer.
     Set<String> providerKeys = new java.util.TreeSet<>();
-    providers.values().forEach(p -> providerKeys.addAll(p.settingNames()));
+    registry.all().forEach(p -> providerKeys.addAll(p.settingNames()));
     providerKeys.removeAll(KnownSettings.HOST_KEYS);
     for (String key : providerKeys) {
       if (config.optional(key).isPresent()) {

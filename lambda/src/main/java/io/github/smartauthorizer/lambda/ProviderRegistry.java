@@ -58,6 +58,11 @@ final class ProviderRegistry {
     return byName.keySet();
   }
 
+  /** Every provider found. */
+  java.util.Collection<AuthorizerProvider> all() {
+    return byName.values();
+  }
+
   private static String describe(AuthorizerProvider provider) {
     var source = provider.getClass().getProtectionDomain().getCodeSource();
     return provider.getClass().getName() + (source == null ? "" : " (" + source.getLocation() + ")");

@@ -5,15 +5,9 @@ import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
 import io.github.smartauthorizer.api.spi.ValidatorCounters;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,15 +27,14 @@ import org.crac.Resource;
  * <ol>
  *   <li>each provider instance's validator is {@linkplain TokenValidator#prime primed}: a provider of this project
  *       fetches its keys again or warms its introspection client (the HTTP stack loaded, a connection opened, the
- *       credentials tried with a token that cannot be active), and runs its signature code on a key pair made for
- *       the purpose;
- *   <li>the decision path is loaded and compiled: {@value #DECISIONS} rounds of events go through
- *       {@link Authorizer#decide} and the response JSON: an unreadable event, a malformed token, and JWTs signed by a
- *       key pair generated now and trusted nowhere (denied {@code UNKNOWN_KID} or {@code INVALID_ISSUER}). A token
- *       event is repeated only while the validator's {@linkplain TokenValidator#counters() counters} show that it
- *       made no call to the IdP for it; a validator that counts nothing (a provider of your own that does not say)
- *       gets each token event once. A JWKS-based validator may refetch once for the unknown {@code kid}, the rule for
- *       any unknown {@code kid}. Nothing is logged and no metric is written for them.
+ *       credentials tried with a token that cannot be active), and runs its decision path on tokens of a key pair
+ *       made for the purpose;
+ *   <li>the handler's own path is loaded and compiled: {@value #DECISIONS} rounds of events go through
+ *       {@link Authorizer#decide} and the response JSON: an unreadable event and a malformed token. The token event is
+ *       repeated only when the validator's {@linkplain TokenValidator#counters() counters} show that it made no call
+ *       to the IdP for it; a validator that counts nothing (a provider of your own that does not say) gets it once.
+ *       Signatures and claim rules are the provider's to prime (the toolkit's validators verify tokens of a key pair
+ *       made for the purpose, without a network call). Nothing is logged and no metric is written for them.
  * </ol>
  *
  * <p><b>After a restore</b> (the snapshot may be hours or days old): each validator is
@@ -60,8 +53,6 @@ public final class SnapStartPriming implements Resource {
   static final int DECISIONS = 300;
   /** Priming stops after this long even when the rounds are not done (a slow or throttled init). */
   static final Duration MAX_WARM_UP = Duration.ofSeconds(5);
-  static final String PRIMING_ISSUER = "https://priming.smart-authorizer.invalid";
-  static final String PRIMING_KID = "smart-authorizer-priming";
   private static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofMillis(3000);
 
   /** The registered hooks: CRaC holds resources weakly, so they must be held here. */
@@ -139,15 +130,7 @@ public final class SnapStartPriming implements Resource {
     }
     List<byte[]> events = new ArrayList<>();
     events.add("{\"datastoreEndpoint\":".getBytes(StandardCharsets.UTF_8));
-    List<byte[]> tokens = new ArrayList<>();
-    tokens.add(event("priming.not-a-token!"));
-    try {
-      tokens.add(event(selfMadeToken("RS256", "SHA256withRSA", keyPair("RSA", null))));
-      tokens.add(event(selfMadeToken("ES256", "SHA256withECDSAinP1363Format",
-          keyPair("EC", new ECGenParameterSpec("secp256r1")))));
-    } catch (GeneralSecurityException | RuntimeException e) {
-      // no priming key (a JDK without RSA or P-256 is not one Lambda runs): prime with the other events alone
-    }
+    List<byte[]> tokens = List.of(event("priming.not-a-token!"));
     int decisions = 0;
     boolean counted = !validator.counters().equals(ValidatorCounters.NONE);
     for (byte[] token : tokens) {
@@ -181,33 +164,6 @@ public final class SnapStartPriming implements Resource {
       line.put("token", TokenFingerprint.of("priming"));
       JsonText.object(line);
     }
-  }
-
-  private static KeyPair keyPair(String algorithm, ECGenParameterSpec curve) throws GeneralSecurityException {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
-    if (curve != null) {
-      generator.initialize(curve);
-    } else {
-      generator.initialize(2048);
-    }
-    return generator.generateKeyPair();
-  }
-
-  /** A SMART-shaped access token of the priming issuer, signed by a key that no configuration trusts. */
-  private static String selfMadeToken(String algorithm, String jdkName, KeyPair keyPair)
-      throws GeneralSecurityException {
-    long now = Instant.now().getEpochSecond();
-    String header = "{\"alg\":\"" + algorithm + "\",\"typ\":\"JWT\",\"kid\":\"" + PRIMING_KID + "\"}";
-    String payload = "{\"iss\":\"" + PRIMING_ISSUER + "\",\"sub\":\"priming\",\"aud\":\"priming\",\"iat\":" + now
-        + ",\"nbf\":" + now + ",\"exp\":" + (now + 60) + ",\"scope\":\"launch/patient patient/*.rs\","
-        + "\"fhirUser\":\"Practitioner/priming\",\"patient\":\"priming\"}";
-    Base64.Encoder base64url = Base64.getUrlEncoder().withoutPadding();
-    String signingInput = base64url.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
-        + base64url.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
-    Signature signer = Signature.getInstance(jdkName);
-    signer.initSign(keyPair.getPrivate());
-    signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-    return signingInput + "." + base64url.encodeToString(signer.sign());
   }
 
   private static byte[] event(String token) {

@@ -51,7 +51,8 @@ class CheckCommandTest {
     assertTrue(out.contains("provider:     jwks"), out);
     assertTrue(out.contains("iamRoleARN:   " + ROLE), out);
     assertTrue(out.contains("AUTHORIZER_ISSUER=" + LambdaFixtures.issuer(server)), out);
-    assertTrue(out.matches("(?s).*keys:\\s+[1-9]\\d* verification keys? cached after 1 fetch\\R.*"), out);
+    assertTrue(out.contains("validation:   JWTs verified locally against the issuer's JWKS"), out);
+    assertTrue(out.matches("(?s).*state:\\s+[1-9]\\d* verification keys? cached after 1 fetch\\R.*"), out);
     assertTrue(out.contains("secrets read: none"), out);
     assertTrue(out.contains("metrics:      CloudWatch EMF lines in namespace SmartAuthorizer (in Lambda;"), out);
     assertTrue(out.contains("result:       OK"), out);
@@ -68,6 +69,73 @@ class CheckCommandTest {
         stderr.text());
     assertTrue(stderr.text().contains("CONFIGURATION_ERROR"), stderr.text());
     assertEquals("", stdout.text());
+  }
+
+  @Test
+  void aVariableNothingReadsIsAWarningNamingTheClosestKnownOne() {
+    Map<String, String> environment = new HashMap<>(env(server));
+    environment.put("AUTHORIZER_JWKS_TTL_SECOND", "600");
+
+    assertEquals(0, check(environment), stderr.text());
+
+    assertTrue(stdout.text().contains("warning:      AUTHORIZER_JWKS_TTL_SECOND is set but nothing reads it; did you mean"
+        + " AUTHORIZER_JWKS_TTL_SECONDS?"), stdout.text());
+    assertTrue(stderr.text().contains("AUTHORIZER_JWKS_TTL_SECOND is set but nothing reads it"),
+        "the Lambda's init log says it too: " + stderr.text());
+  }
+
+  /** A provider of one's own whose validator reports its endpoint, its state and, when asked to, a problem. */
+  private static final class DiagnosedProvider implements io.github.smartauthorizer.api.spi.AuthorizerProvider {
+    @Override
+    public String name() {
+      return "diagnosed";
+    }
+
+    @Override
+    public java.util.Set<String> settingNames() {
+      return java.util.Set.of("DIAGNOSED_PROBLEM");
+    }
+
+    @Override
+    public io.github.smartauthorizer.api.TokenValidator createValidator(
+        io.github.smartauthorizer.api.spi.ProviderContext context) {
+      java.util.List<String> problems = context.configuration().optional("DIAGNOSED_PROBLEM").stream().toList();
+      return new io.github.smartauthorizer.api.TokenValidator() {
+        @Override
+        public io.github.smartauthorizer.api.ValidationResult validate(String token,
+            io.github.smartauthorizer.api.HealthLakeRequest request) {
+          return io.github.smartauthorizer.api.ValidationResult.rejected(
+              io.github.smartauthorizer.api.ReasonCode.INVALID_TOKEN_TYPE, "unused");
+        }
+
+        @Override
+        public io.github.smartauthorizer.api.spi.ValidatorDiagnostics diagnostics() {
+          return new io.github.smartauthorizer.api.spi.ValidatorDiagnostics("asks the diagnosed IdP",
+              java.util.List.of("https://idp.example.com/check"), "3 things cached", problems);
+        }
+      };
+    }
+  }
+
+  @Test
+  void aCustomProvidersDiagnosticsArePrintedAndItsProblemsFailTheCheck() {
+    Map<String, String> environment = Map.of("AUTHORIZER_PROVIDER", "diagnosed", "AUTHORIZER_IAM_ROLE_ARN", ROLE);
+    Authorizer.Builder builder = Authorizer.builder().providers(java.util.List.of(new DiagnosedProvider()));
+
+    assertEquals(0, CheckCommand.run(builder, environment, stdout.stream, stderr.stream), stderr.text());
+    assertTrue(stdout.text().contains("validation:   asks the diagnosed IdP"), stdout.text());
+    assertTrue(stdout.text().contains("calls:        https://idp.example.com/check"), stdout.text());
+    assertTrue(stdout.text().contains("state:        3 things cached"), stdout.text());
+    assertFalse(stdout.text().contains("warning:"), "its declared setting is known: " + stdout.text());
+
+    stdout.reset();
+    Map<String, String> broken = new HashMap<>(environment);
+    broken.put("AUTHORIZER_DIAGNOSED_PROBLEM", "the IdP's keys are unreachable");
+    Authorizer.Builder again = Authorizer.builder().providers(java.util.List.of(new DiagnosedProvider()));
+
+    assertEquals(2, CheckCommand.run(again, broken, stdout.stream, stderr.stream));
+    assertTrue(stderr.text().contains("check failed: the IdP's keys are unreachable"), stderr.text());
+    assertFalse(stdout.text().contains("result:"), stdout.text());
   }
 
   @Test

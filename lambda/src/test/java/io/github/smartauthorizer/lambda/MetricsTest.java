@@ -87,7 +87,8 @@ class MetricsTest {
     Map<String, Object> directive = directive(allow);
     assertEquals("SmartAuthorizer", directive.get("Namespace"));
     assertEquals(List.of(List.of("Provider", "Outcome"), List.of("Provider", "Reason")), directive.get("Dimensions"));
-    assertEquals(List.of("Decisions", "EnvironmentFaults", "Latency", "JwksFetches"), metricNames(directive));
+    assertEquals(List.of("Decisions", "EnvironmentFaults", "Latency", "JwksFetches", "IdpCalls", "CacheHits"),
+        metricNames(directive));
     assertEquals("jwks", allow.get("Provider"));
     assertEquals("ALLOW", allow.get("Outcome"));
     assertEquals("NONE", allow.get("Reason"));
