@@ -95,9 +95,13 @@ class Auth0ProviderJarIT {
     machine.put("permissions", List.of("system/Patient.rs"));
     Path events = events(tenant.claims(now), idToken, machine);
 
-    Result result = run(List.of(deploymentJar(), providerJar()), auth0(), "invoke", "--events", events.toString());
+    java.util.Map<String, String> environment = new java.util.HashMap<>(auth0());
+    environment.put("AUTHORIZER_METRICS", "on");
+    Result result = run(List.of(deploymentJar(), providerJar()), environment, "invoke", "--events", events.toString());
 
     List<String> lines = result.stdout().strip().lines().toList();
+    // Counted like a built-in provider: the metric line of the first decision carries the key fetch made at init.
+    assertTrue(result.stderr().contains("\"JwksFetches\":1"), result.stderr());
     assertEquals(3, lines.size(), result.stderr());
     assertTrue(lines.get(0).contains("\"isAuthorized\":true"), result.stderr());
     assertTrue(lines.get(0).contains("\"iss\":\"" + tenant.issuer() + "\""), lines.get(0));
@@ -133,6 +137,11 @@ class Auth0ProviderJarIT {
 
     assertEquals(0, result.exit(), result.stdout() + result.stderr());
     assertTrue(result.stdout().contains("provider:     auth0"), result.stdout());
+    // Like a built-in provider: its diagnostics through the api, and no unknown-variable warning for what it reads.
+    assertTrue(result.stdout().contains("validation:   JWTs verified locally against the issuer's JWKS"),
+        result.stdout());
+    assertTrue(result.stdout().matches("(?s).*state:\\s+1 verification key cached after 1 fetch.*"), result.stdout());
+    assertTrue(!result.stdout().contains("warning:"), result.stdout());
     assertTrue(tenant.server.requests().contains("/.well-known/jwks.json"), "keys fetched at init");
   }
 
