@@ -2,18 +2,14 @@ package io.github.smartauthorizer.providers.keycloak;
 
 import static io.github.smartauthorizer.providers.shared.TestRequests.DATASTORE_ENDPOINT;
 
-import io.github.smartauthorizer.providers.shared.Base64Url;
 import io.github.smartauthorizer.providers.shared.TestClock;
 import io.github.smartauthorizer.providers.shared.TestKeys;
 import io.github.smartauthorizer.providers.shared.TestTokens;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.interfaces.RSAPublicKey;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Tokens, introspection answers and a certs document shaped exactly like those of Keycloak 26.x for the realm of
@@ -167,16 +163,9 @@ final class KeycloakTokens {
     header.put("alg", "HS512");
     header.put("typ", "JWT");
     header.put("kid", "e3b0c442-98fc-4c14-9afb-f4c8996fb924");
-    String signingInput = TestTokens.b64(TestKeys.json(header)) + "." + TestTokens.b64(TestKeys.json(claims));
-    byte[] secret =
-        "realm-hmac-generated-secret-of-sixty-four-bytes-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
-    try {
-      Mac mac = Mac.getInstance("HmacSHA512");
-      mac.init(new SecretKeySpec(secret, "HmacSHA512"));
-      return signingInput + "." + Base64Url.encode(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestTokens.signHmac("HmacSHA512",
+        "realm-hmac-generated-secret-of-sixty-four-bytes-0123456789abcdef".getBytes(StandardCharsets.UTF_8),
+        TestKeys.json(header), TestKeys.json(claims));
   }
 
   /**

@@ -1,12 +1,15 @@
 package io.github.smartauthorizer.providers.shared;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs RS256 or ES256 tokens with a key of its own, for the token shapes a real issuer never emits ({@code crit},
@@ -94,6 +97,21 @@ public final class TestTokens {
    */
   public String signRaw(String headerJson, String payloadJson) {
     return signer.signRaw(headerJson, payloadJson);
+  }
+
+  /**
+   * A token MACed with a symmetric key, e.g. {@code HmacSHA256} keyed with an issuer's public key bytes (key
+   * confusion), exactly these JSON texts.
+   */
+  public static String signHmac(String macAlgorithm, byte[] secret, String headerJson, String payloadJson) {
+    String signingInput = b64(headerJson) + "." + b64(payloadJson);
+    try {
+      Mac mac = Mac.getInstance(macAlgorithm);
+      mac.init(new SecretKeySpec(secret, macAlgorithm));
+      return signingInput + "." + Base64Url.encode(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Base64url (no padding) of a JSON text's UTF-8 bytes. */
