@@ -1,7 +1,5 @@
 package io.github.smartauthorizer.examples.demo;
 
-import com.auth0.jwt.JWT;
-import com.auth0.jwt.algorithms.Algorithm;
 import io.github.smartauthorizer.lambda.Authorizer;
 import io.github.smartauthorizer.lambda.Decision;
 import java.io.ByteArrayOutputStream;
@@ -10,8 +8,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.interfaces.RSAPrivateKey;
-import java.security.interfaces.RSAPublicKey;
+import java.security.Signature;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -105,24 +102,31 @@ public final class LocalDemo {
     String[] parts = token.split("\\.");
     String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
         .replace("patient/Patient.rs", "system/*.cruds");
-    return parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
-        payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+    return parts[0] + "." + base64Url(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
   }
 
+  /**
+   * An RS256 token with every claim right, signed by a key the issuer never published: a dozen lines of JDK
+   * ({@link Signature}, {@link Base64}) are all a signer needs, so the demo carries no JWT library.
+   */
   private static String signedByUnknownKey(String issuerUrl) throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
     KeyPair pair = generator.generateKeyPair();
-    Instant now = Instant.now();
-    return JWT.create()
-        .withKeyId("attacker-key")
-        .withIssuer(issuerUrl)
-        .withSubject("patient-user-1")
-        .withAudience(DATASTORE_ENDPOINT)
-        .withIssuedAt(now)
-        .withExpiresAt(now.plusSeconds(3600))
-        .withClaim("scope", "system/*.cruds")
-        .sign(Algorithm.RSA256((RSAPublicKey) pair.getPublic(), (RSAPrivateKey) pair.getPrivate()));
+    long now = Instant.now().getEpochSecond();
+    String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"attacker-key\"}";
+    String payload = "{\"iss\":\"" + issuerUrl + "\",\"sub\":\"patient-user-1\",\"aud\":\"" + DATASTORE_ENDPOINT
+        + "\",\"iat\":" + now + ",\"exp\":" + (now + 3600) + ",\"scope\":\"system/*.cruds\"}";
+    String signingInput = base64Url(header.getBytes(StandardCharsets.UTF_8)) + "."
+        + base64Url(payload.getBytes(StandardCharsets.UTF_8));
+    Signature rs256 = Signature.getInstance("SHA256withRSA");
+    rs256.initSign(pair.getPrivate());
+    rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+    return signingInput + "." + base64Url(rs256.sign());
+  }
+
+  private static String base64Url(byte[] bytes) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   private static String shorten(String token) {

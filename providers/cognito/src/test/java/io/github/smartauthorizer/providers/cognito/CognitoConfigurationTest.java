@@ -1,6 +1,5 @@
 package io.github.smartauthorizer.providers.cognito;
 
-import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,8 +8,8 @@ import io.github.smartauthorizer.api.spi.AuthorizerProvider;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
 import io.github.smartauthorizer.providers.shared.TestClock;
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import java.net.URI;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -24,21 +23,14 @@ class CognitoConfigurationTest {
   private static final String POOL = "us-east-1_AbCdEf123";
   private static final String CLIENT = "4l2kcp5ap0i6ub9n7dh7evk8nq";
 
-  private static Map<String, String> map(String... pairs) {
-    Map<String, String> variables = new HashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      variables.put(pairs[i], pairs[i + 1]);
-    }
-    return variables;
-  }
-
   private static Configuration config(String... pairs) {
-    return Configuration.of(map(pairs));
+    return Configuration.of(TestProviderContext.variables(Map.of(), pairs));
   }
 
   private static ConfigurationException refused(String... pairs) {
+    Map<String, String> variables = TestProviderContext.variables(Map.of(), pairs);
     return assertThrows(ConfigurationException.class,
-        () -> new CognitoProvider().createValidator(TestProviderContext.of(map(pairs), new TestClock())));
+        () -> new CognitoProvider().createValidator(TestProviderContext.of(variables, new TestClock())));
   }
 
   @Test

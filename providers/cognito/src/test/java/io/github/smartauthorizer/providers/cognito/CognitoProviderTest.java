@@ -1,29 +1,29 @@
 package io.github.smartauthorizer.providers.cognito;
 
-import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import static io.github.smartauthorizer.providers.cognito.CognitoTokens.APP_CLIENT;
 import static io.github.smartauthorizer.providers.cognito.CognitoTokens.ISSUER;
 import static io.github.smartauthorizer.providers.cognito.CognitoTokens.M2M_CLIENT;
 import static io.github.smartauthorizer.providers.cognito.CognitoTokens.POOL_ID;
 import static io.github.smartauthorizer.providers.cognito.CognitoTokens.USER_SCOPE;
 import static io.github.smartauthorizer.providers.cognito.CognitoTokens.USER_SUB;
-import static io.github.smartauthorizer.providers.shared.TestRequests.request;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.accepted;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.reason;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.rejection;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.validate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.api.Rejection;
 import io.github.smartauthorizer.api.TokenValidator;
-import io.github.smartauthorizer.api.ValidationResult;
 import io.github.smartauthorizer.api.VerifiedToken;
 import io.github.smartauthorizer.providers.shared.TestClock;
 import io.github.smartauthorizer.providers.shared.TestIssuer;
 import io.github.smartauthorizer.providers.shared.TestKeys;
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,41 +66,14 @@ class CognitoProviderTest {
   }
 
   private Map<String, String> variables(String... extra) {
-    Map<String, String> variables = new HashMap<>();
-    variables.put("AUTHORIZER_COGNITO_USER_POOL_ID", POOL_ID);
-    variables.put("AUTHORIZER_COGNITO_CLIENT_IDS", APP_CLIENT + "," + M2M_CLIENT);
-    variables.put("AUTHORIZER_JWKS_URI", cognito.jwksUri().toString());
-    for (int i = 0; i < extra.length; i += 2) {
-      if (extra[i + 1] == null) {
-        variables.remove(extra[i]);
-      } else {
-        variables.put(extra[i], extra[i + 1]);
-      }
-    }
-    return variables;
+    return TestProviderContext.variables(Map.of(
+        "AUTHORIZER_COGNITO_USER_POOL_ID", POOL_ID,
+        "AUTHORIZER_COGNITO_CLIENT_IDS", APP_CLIENT + "," + M2M_CLIENT,
+        "AUTHORIZER_JWKS_URI", cognito.jwksUri().toString()), extra);
   }
 
   private TokenValidator validator(String... extra) {
     return new CognitoProvider().createValidator(TestProviderContext.of(variables(extra), clock));
-  }
-
-  static VerifiedToken accepted(ValidationResult result) {
-    if (result instanceof ValidationResult.Rejected rejected) {
-      throw new AssertionError("expected accepted, got " + rejected.rejection());
-    }
-    return ((ValidationResult.Accepted) result).token();
-  }
-
-  static Rejection rejection(ValidationResult result) {
-    return assertInstanceOf(ValidationResult.Rejected.class, result, "expected a rejection").rejection();
-  }
-
-  static ReasonCode reason(ValidationResult result) {
-    return rejection(result).reason();
-  }
-
-  private static ValidationResult validate(TokenValidator validator, String token) {
-    return validator.validate(token, request(token));
   }
 
   @Test

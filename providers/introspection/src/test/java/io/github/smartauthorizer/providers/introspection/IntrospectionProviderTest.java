@@ -2,9 +2,12 @@ package io.github.smartauthorizer.providers.introspection;
 
 import static io.github.smartauthorizer.providers.shared.TestRequests.request;
 import static io.github.smartauthorizer.providers.shared.TestSecrets.credentialsJson;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.accepted;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.assertRejected;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.rejection;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.validate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,11 +24,11 @@ import io.github.smartauthorizer.providers.introspection.LoopbackIdp.Reply;
 import io.github.smartauthorizer.providers.shared.TestClock;
 import io.github.smartauthorizer.providers.shared.TestIssuer;
 import io.github.smartauthorizer.providers.shared.TestKeys;
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import io.github.smartauthorizer.providers.shared.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,22 +78,15 @@ class IntrospectionProviderTest {
    * pairs ({@code null} removes one).
    */
   private Map<String, String> variables(String... extra) {
-    Map<String, String> variables = new HashMap<>();
-    variables.put("AUTHORIZER_INTROSPECTION_URL", idp.uri().toString());
-    variables.put("AUTHORIZER_CLIENT_SECRET_ID", SECRET_ID);
-    variables.put("AUTHORIZER_AUDIENCE", AUDIENCE);
-    for (int i = 0; i < extra.length; i += 2) {
-      if (extra[i + 1] == null) {
-        variables.remove(extra[i]);
-      } else {
-        variables.put(extra[i], extra[i + 1]);
-      }
-    }
-    return variables;
+    return TestProviderContext.variables(Map.of(
+        "AUTHORIZER_INTROSPECTION_URL", idp.uri().toString(),
+        "AUTHORIZER_CLIENT_SECRET_ID", SECRET_ID,
+        "AUTHORIZER_AUDIENCE", AUDIENCE), extra);
   }
 
   private TokenValidator validator(String... extra) {
-    return new IntrospectionProvider().createValidator(TestProviderContext.of(variables(extra), secrets, clock));
+    return new IntrospectionProvider().createValidator(
+        TestProviderContext.of(variables(extra), secrets, clock, TestProviderContext.SHORT_REMOTE_CALL_TIMEOUT));
   }
 
   /** An RFC 7662 answer for an active token, by the test clock; {@code changes} replace or (null) remove members. */
@@ -115,26 +111,6 @@ class IntrospectionProviderTest {
       }
     }
     return TestKeys.json(answer);
-  }
-
-  private static VerifiedToken accepted(ValidationResult result) {
-    if (result instanceof ValidationResult.Rejected rejected) {
-      throw new AssertionError("expected accepted, got " + rejected.rejection());
-    }
-    return ((ValidationResult.Accepted) result).token();
-  }
-
-  private static Rejection rejection(ValidationResult result) {
-    return assertInstanceOf(ValidationResult.Rejected.class, result, "expected a rejection").rejection();
-  }
-
-  private static void assertRejected(ReasonCode expected, ValidationResult result) {
-    Rejection rejection = rejection(result);
-    assertEquals(expected, rejection.reason(), rejection.toString());
-  }
-
-  private static ValidationResult validate(TokenValidator validator, String token) {
-    return validator.validate(token, request(token));
   }
 
   private static String basic(String userPass) {
@@ -304,8 +280,9 @@ class IntrospectionProviderTest {
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
 
     assertRejected(ReasonCode.IDP_UNAVAILABLE, result);
-    assertTrue(elapsed.compareTo(TestProviderContext.REMOTE_CALL_TIMEOUT.multipliedBy(2)) < 0,
-        "took " + elapsed.toMillis() + " ms with a timeout of " + TestProviderContext.REMOTE_CALL_TIMEOUT.toMillis());
+    assertTrue(elapsed.compareTo(TestProviderContext.SHORT_REMOTE_CALL_TIMEOUT.multipliedBy(2)) < 0,
+        "took " + elapsed.toMillis() + " ms with a timeout of "
+            + TestProviderContext.SHORT_REMOTE_CALL_TIMEOUT.toMillis());
   }
 
   @Test
@@ -324,7 +301,7 @@ class IntrospectionProviderTest {
 
     assertRejected(ReasonCode.IDP_UNAVAILABLE, result);
     assertEquals(3, idp.requestCount(), "warm-up, the 401, and the retry");
-    assertTrue(elapsed.compareTo(TestProviderContext.REMOTE_CALL_TIMEOUT.multipliedBy(2)) < 0,
+    assertTrue(elapsed.compareTo(TestProviderContext.SHORT_REMOTE_CALL_TIMEOUT.multipliedBy(2)) < 0,
         "the retry must not get a fresh timeout: took " + elapsed.toMillis() + " ms");
   }
 
@@ -555,9 +532,8 @@ class IntrospectionProviderTest {
   void unauthorizedAnswerWithTooLittleBudgetLeftIsNotRetriedButTheRotatedSecretIsKept() {
     String rotated = "rotated-secret";
     Duration budget = Duration.ofMillis(600);
-    TokenValidator validator = new IntrospectionProvider().createValidator(new TestProviderContext(
-        io.github.smartauthorizer.api.spi.Configuration.of(variables("AUTHORIZER_INTROSPECTION_CACHE_SECONDS", "0")),
-        secrets, clock, budget, TestProviderContext.INIT_TIMEOUT));
+    TokenValidator validator = new IntrospectionProvider().createValidator(TestProviderContext.of(
+        variables("AUTHORIZER_INTROSPECTION_CACHE_SECONDS", "0"), secrets, clock, budget));
     idp.respondWith(Reply.json(active()));
     accepted(validate(validator, "warm-up-token"));
     secrets.put(SECRET_ID, credentialsJson(CLIENT_ID, rotated));

@@ -1,21 +1,21 @@
 package io.github.smartauthorizer.providers.introspection;
 
-import static io.github.smartauthorizer.providers.shared.TestRequests.request;
 import static io.github.smartauthorizer.providers.shared.TestSecrets.credentialsJson;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.accepted;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.reason;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.validate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.api.TokenValidator;
-import io.github.smartauthorizer.api.ValidationResult;
 import io.github.smartauthorizer.api.VerifiedToken;
 import io.github.smartauthorizer.providers.introspection.LoopbackIdp.Reply;
 import io.github.smartauthorizer.providers.shared.TestClock;
 import io.github.smartauthorizer.providers.shared.TestKeys;
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import io.github.smartauthorizer.providers.shared.TestRequests;
 import io.github.smartauthorizer.providers.shared.TestSecrets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -65,28 +65,11 @@ class IntrospectionResultCacheTest {
   }
 
   private TokenValidator validator(String... extra) {
-    Map<String, String> variables = new HashMap<>(Map.of(
+    Map<String, String> variables = TestProviderContext.variables(Map.of(
         "AUTHORIZER_INTROSPECTION_URL", idp.uri().toString(),
-        "AUTHORIZER_CLIENT_SECRET_ID", SECRET_ID));
-    for (int i = 0; i < extra.length; i += 2) {
-      variables.put(extra[i], extra[i + 1]);
-    }
-    return new IntrospectionProvider().createValidator(TestProviderContext.of(variables, secrets, clock));
-  }
-
-  private static VerifiedToken accepted(ValidationResult result) {
-    if (result instanceof ValidationResult.Rejected rejected) {
-      throw new AssertionError("expected accepted, got " + rejected.rejection());
-    }
-    return ((ValidationResult.Accepted) result).token();
-  }
-
-  private static ReasonCode reason(ValidationResult result) {
-    return assertInstanceOf(ValidationResult.Rejected.class, result, "expected a rejection").rejection().reason();
-  }
-
-  private static ValidationResult validate(TokenValidator validator, String token) {
-    return validator.validate(token, request(token));
+        "AUTHORIZER_CLIENT_SECRET_ID", SECRET_ID), extra);
+    return new IntrospectionProvider().createValidator(
+        TestProviderContext.of(variables, secrets, clock, TestProviderContext.SHORT_REMOTE_CALL_TIMEOUT));
   }
 
   @Test

@@ -1,10 +1,10 @@
 package io.github.smartauthorizer.providers.introspection;
 
 import static io.github.smartauthorizer.providers.shared.TestRequests.DATASTORE_ENDPOINT;
-import static io.github.smartauthorizer.providers.shared.TestRequests.request;
 import static io.github.smartauthorizer.providers.shared.TestSecrets.credentialsJson;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.reason;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.validate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.api.TokenValidator;
@@ -12,10 +12,10 @@ import io.github.smartauthorizer.api.ValidationResult;
 import io.github.smartauthorizer.providers.shared.TestClock;
 import io.github.smartauthorizer.providers.shared.TestIssuer;
 import io.github.smartauthorizer.providers.shared.TestKeys;
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import io.github.smartauthorizer.providers.shared.TestSecrets;
 import io.github.smartauthorizer.providers.shared.TestTokens;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -71,28 +71,16 @@ class MockOAuth2ServerIntrospectionTest {
   }
 
   private TokenValidator validator(String... extra) {
-    Map<String, String> variables = new HashMap<>(Map.of(
+    Map<String, String> variables = TestProviderContext.variables(Map.of(
         "AUTHORIZER_INTROSPECTION_URL", introspectionUrl(),
         "AUTHORIZER_CLIENT_SECRET_ID", SECRET_ID,
         "AUTHORIZER_ISSUER", issuer.issuer(),
-        "AUTHORIZER_INTROSPECTION_CACHE_SECONDS", "0"));
-    for (int i = 0; i < extra.length; i += 2) {
-      variables.put(extra[i], extra[i + 1]);
-    }
+        "AUTHORIZER_INTROSPECTION_CACHE_SECONDS", "0"), extra);
     // The mock's first answer in a JVM takes a moment of one-time initialization: a generous call timeout.
-    TokenValidator validator = new IntrospectionProvider().createValidator(new TestProviderContext(
-        io.github.smartauthorizer.api.spi.Configuration.of(variables), secrets, clock, Duration.ofSeconds(2),
-        TestProviderContext.INIT_TIMEOUT));
+    TokenValidator validator = new IntrospectionProvider().createValidator(
+        TestProviderContext.of(variables, secrets, clock, Duration.ofSeconds(2)));
     issuer.takeRequests(); // the provider's priming call at init
     return validator;
-  }
-
-  private static ReasonCode reason(ValidationResult result) {
-    return assertInstanceOf(ValidationResult.Rejected.class, result, "expected a rejection").rejection().reason();
-  }
-
-  private static ValidationResult validate(TokenValidator validator, String token) {
-    return validator.validate(token, request(token));
   }
 
   private static String issuedToken(long lifetimeSeconds) {

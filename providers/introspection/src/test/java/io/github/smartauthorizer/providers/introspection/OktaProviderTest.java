@@ -1,9 +1,10 @@
 package io.github.smartauthorizer.providers.introspection;
 
-import static io.github.smartauthorizer.providers.shared.TestRequests.request;
 import static io.github.smartauthorizer.providers.shared.TestSecrets.credentialsJson;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.accepted;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.reason;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.validate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,18 +12,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.api.TokenTimes;
 import io.github.smartauthorizer.api.TokenValidator;
-import io.github.smartauthorizer.api.ValidationResult;
 import io.github.smartauthorizer.api.VerifiedToken;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
 import io.github.smartauthorizer.providers.introspection.LoopbackIdp.Recorded;
 import io.github.smartauthorizer.providers.introspection.LoopbackIdp.Reply;
 import io.github.smartauthorizer.providers.shared.TestClock;
 import io.github.smartauthorizer.providers.shared.TestKeys;
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import io.github.smartauthorizer.providers.shared.TestSecrets;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,23 +68,16 @@ class OktaProviderTest {
   }
 
   private Map<String, String> variables(String... extra) {
-    Map<String, String> variables = new HashMap<>();
-    variables.put("AUTHORIZER_ISSUER", ISSUER);
-    variables.put("AUTHORIZER_INTROSPECTION_URL", idp.uri().toString());
-    variables.put("AUTHORIZER_AUDIENCE", "api://default");
-    variables.put("AUTHORIZER_CLIENT_SECRET_ID", SECRET_ID);
-    for (int i = 0; i < extra.length; i += 2) {
-      if (extra[i + 1] == null) {
-        variables.remove(extra[i]);
-      } else {
-        variables.put(extra[i], extra[i + 1]);
-      }
-    }
-    return variables;
+    return TestProviderContext.variables(Map.of(
+        "AUTHORIZER_ISSUER", ISSUER,
+        "AUTHORIZER_INTROSPECTION_URL", idp.uri().toString(),
+        "AUTHORIZER_AUDIENCE", "api://default",
+        "AUTHORIZER_CLIENT_SECRET_ID", SECRET_ID), extra);
   }
 
   private TokenValidator validator(String... extra) {
-    return new OktaProvider().createValidator(TestProviderContext.of(variables(extra), secrets, clock));
+    return new OktaProvider().createValidator(
+        TestProviderContext.of(variables(extra), secrets, clock, TestProviderContext.SHORT_REMOTE_CALL_TIMEOUT));
   }
 
   /** An answer of Okta's custom authorization server for an active access token (providers.md §1.1). */
@@ -107,21 +100,6 @@ class OktaProviderTest {
 
   private static String json(Map<String, Object> answer) {
     return TestKeys.json(answer);
-  }
-
-  private static VerifiedToken accepted(ValidationResult result) {
-    if (result instanceof ValidationResult.Rejected rejected) {
-      throw new AssertionError("expected accepted, got " + rejected.rejection());
-    }
-    return ((ValidationResult.Accepted) result).token();
-  }
-
-  private static ReasonCode reason(ValidationResult result) {
-    return assertInstanceOf(ValidationResult.Rejected.class, result, "expected a rejection").rejection().reason();
-  }
-
-  private static ValidationResult validate(TokenValidator validator, String token) {
-    return validator.validate(token, request(token));
   }
 
   // --- the derived introspection URL -----------------------------------------------------------------------------

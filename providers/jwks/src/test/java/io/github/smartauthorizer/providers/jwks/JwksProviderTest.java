@@ -1,11 +1,11 @@
 package io.github.smartauthorizer.providers.jwks;
 
 import static io.github.smartauthorizer.providers.shared.TestRequests.DATASTORE_ENDPOINT;
-import static io.github.smartauthorizer.providers.shared.TestRequests.request;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.accepted;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.validate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.smartauthorizer.api.TokenValidator;
-import io.github.smartauthorizer.api.ValidationResult;
 import io.github.smartauthorizer.api.VerifiedToken;
 import io.github.smartauthorizer.providers.shared.JwksLoopback;
 import io.github.smartauthorizer.providers.shared.JwsAlgorithm;
@@ -60,12 +60,7 @@ class JwksProviderTest {
     for (int i = 0; i + 1 < pairs.length; i += 2) {
       claims.put((String) pairs[i], pairs[i + 1]);
     }
-    String token = KEY.sign(claims);
-    ValidationResult result = validator.validate(token, request(token));
-    if (result instanceof ValidationResult.Rejected rejected) {
-      throw new AssertionError("expected accepted, got " + rejected.rejection());
-    }
-    return ((ValidationResult.Accepted) result).token();
+    return accepted(validate(validator, KEY.sign(claims)));
   }
 
   @Test

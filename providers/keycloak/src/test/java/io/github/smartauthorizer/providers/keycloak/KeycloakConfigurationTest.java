@@ -1,6 +1,5 @@
 package io.github.smartauthorizer.providers.keycloak;
 
-import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,8 +8,8 @@ import io.github.smartauthorizer.api.spi.AuthorizerProvider;
 import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
 import io.github.smartauthorizer.providers.shared.TestClock;
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import java.net.URI;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -21,18 +20,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Provider {@code keycloak}: the issuer and endpoint derivations, and every configuration error naming its variable. */
 class KeycloakConfigurationTest {
   private static Configuration config(String... pairs) {
-    Map<String, String> variables = new HashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      variables.put(pairs[i], pairs[i + 1]);
-    }
-    return Configuration.of(variables);
+    return Configuration.of(TestProviderContext.variables(Map.of(), pairs));
   }
 
   private static ConfigurationException refused(String... pairs) {
-    Map<String, String> variables = new HashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      variables.put(pairs[i], pairs[i + 1]);
-    }
+    Map<String, String> variables = TestProviderContext.variables(Map.of(), pairs);
     return assertThrows(ConfigurationException.class,
         () -> new KeycloakProvider().createValidator(TestProviderContext.of(variables, new TestClock())));
   }

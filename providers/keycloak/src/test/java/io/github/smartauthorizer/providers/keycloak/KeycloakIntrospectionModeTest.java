@@ -1,17 +1,16 @@
 package io.github.smartauthorizer.providers.keycloak;
 
-import io.github.smartauthorizer.providers.shared.TestProviderContext;
-import static io.github.smartauthorizer.providers.keycloak.KeycloakProviderTest.accepted;
-import static io.github.smartauthorizer.providers.keycloak.KeycloakProviderTest.reason;
-import static io.github.smartauthorizer.providers.keycloak.KeycloakProviderTest.rejection;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakTokens.BACKEND;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakTokens.KID;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakTokens.REALM;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakTokens.SMART_APP;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakTokens.USER_SCOPE;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakTokens.introspectionAnswer;
-import static io.github.smartauthorizer.providers.shared.TestRequests.request;
 import static io.github.smartauthorizer.providers.shared.TestSecrets.credentialsJson;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.accepted;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.reason;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.rejection;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.validate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,14 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.api.Rejection;
 import io.github.smartauthorizer.api.TokenValidator;
-import io.github.smartauthorizer.api.ValidationResult;
 import io.github.smartauthorizer.api.VerifiedToken;
 import io.github.smartauthorizer.providers.keycloak.LoopbackKeycloak.Introspection;
 import io.github.smartauthorizer.providers.shared.TestClock;
 import io.github.smartauthorizer.providers.shared.TestKeys;
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import io.github.smartauthorizer.providers.shared.TestSecrets;
 import io.github.smartauthorizer.providers.shared.TestTokens;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -66,14 +64,11 @@ class KeycloakIntrospectionModeTest {
   }
 
   private TokenValidator validator(String... extra) {
-    Map<String, String> variables = new HashMap<>();
-    variables.put("AUTHORIZER_KEYCLOAK_URL", keycloak.baseUrl());
-    variables.put("AUTHORIZER_KEYCLOAK_REALM", REALM);
-    variables.put("AUTHORIZER_KEYCLOAK_MODE", "introspection");
-    variables.put("AUTHORIZER_CLIENT_SECRET_ID", SECRET_ID);
-    for (int i = 0; i < extra.length; i += 2) {
-      variables.put(extra[i], extra[i + 1]);
-    }
+    Map<String, String> variables = TestProviderContext.variables(Map.of(
+        "AUTHORIZER_KEYCLOAK_URL", keycloak.baseUrl(),
+        "AUTHORIZER_KEYCLOAK_REALM", REALM,
+        "AUTHORIZER_KEYCLOAK_MODE", "introspection",
+        "AUTHORIZER_CLIENT_SECRET_ID", SECRET_ID), extra);
     return new KeycloakProvider().createValidator(TestProviderContext.of(variables, secrets, clock));
   }
 
@@ -82,10 +77,6 @@ class KeycloakIntrospectionModeTest {
     String token = tokens.sign(tokens.userAccessToken());
     keycloak.answerIntrospection(t -> t.equals(token) ? TestKeys.json(answer) : "{\"active\":false}");
     return token;
-  }
-
-  private static ValidationResult validate(TokenValidator validator, String token) {
-    return validator.validate(token, request(token));
   }
 
   @Test

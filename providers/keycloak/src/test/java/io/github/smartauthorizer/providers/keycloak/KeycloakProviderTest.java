@@ -1,6 +1,5 @@
 package io.github.smartauthorizer.providers.keycloak;
 
-import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakTokens.BACKEND;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakTokens.KID;
 import static io.github.smartauthorizer.providers.keycloak.KeycloakTokens.REALM;
@@ -9,25 +8,27 @@ import static io.github.smartauthorizer.providers.keycloak.KeycloakTokens.USER_I
 import static io.github.smartauthorizer.providers.keycloak.KeycloakTokens.USER_SCOPE;
 import static io.github.smartauthorizer.providers.shared.TestRequests.DATASTORE_ENDPOINT;
 import static io.github.smartauthorizer.providers.shared.TestRequests.request;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.accepted;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.reason;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.rejection;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.validate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.api.Rejection;
 import io.github.smartauthorizer.api.TokenValidator;
-import io.github.smartauthorizer.api.ValidationResult;
 import io.github.smartauthorizer.api.VerifiedToken;
 import io.github.smartauthorizer.providers.shared.TestClock;
 import io.github.smartauthorizer.providers.shared.TestIssuer;
 import io.github.smartauthorizer.providers.shared.TestKeys;
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import io.github.smartauthorizer.providers.shared.TestTokens;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,40 +72,13 @@ class KeycloakProviderTest {
   }
 
   private Map<String, String> variables(String... extra) {
-    Map<String, String> variables = new HashMap<>();
-    variables.put("AUTHORIZER_KEYCLOAK_URL", keycloak.baseUrl());
-    variables.put("AUTHORIZER_KEYCLOAK_REALM", REALM);
-    for (int i = 0; i < extra.length; i += 2) {
-      if (extra[i + 1] == null) {
-        variables.remove(extra[i]);
-      } else {
-        variables.put(extra[i], extra[i + 1]);
-      }
-    }
-    return variables;
+    return TestProviderContext.variables(Map.of(
+        "AUTHORIZER_KEYCLOAK_URL", keycloak.baseUrl(),
+        "AUTHORIZER_KEYCLOAK_REALM", REALM), extra);
   }
 
   private TokenValidator validator(String... extra) {
     return new KeycloakProvider().createValidator(TestProviderContext.of(variables(extra), clock));
-  }
-
-  static VerifiedToken accepted(ValidationResult result) {
-    if (result instanceof ValidationResult.Rejected rejected) {
-      throw new AssertionError("expected accepted, got " + rejected.rejection());
-    }
-    return ((ValidationResult.Accepted) result).token();
-  }
-
-  static Rejection rejection(ValidationResult result) {
-    return assertInstanceOf(ValidationResult.Rejected.class, result, "expected a rejection").rejection();
-  }
-
-  static ReasonCode reason(ValidationResult result) {
-    return rejection(result).reason();
-  }
-
-  private ValidationResult validate(TokenValidator validator, String token) {
-    return validator.validate(token, request(token));
   }
 
   @Test

@@ -2,8 +2,6 @@ package io.github.smartauthorizer.providers.keycloak;
 
 import static io.github.smartauthorizer.providers.shared.TestRequests.DATASTORE_ENDPOINT;
 
-import com.auth0.jwt.JWT;
-import com.auth0.jwt.algorithms.Algorithm;
 import io.github.smartauthorizer.providers.shared.TestClock;
 import io.github.smartauthorizer.providers.shared.TestKeys;
 import io.github.smartauthorizer.providers.shared.TestTokens;
@@ -165,9 +163,9 @@ final class KeycloakTokens {
     header.put("alg", "HS512");
     header.put("typ", "JWT");
     header.put("kid", "e3b0c442-98fc-4c14-9afb-f4c8996fb924");
-    return JWT.create().withHeader(header).withPayload(claims)
-        .sign(Algorithm.HMAC512("realm-hmac-generated-secret-of-sixty-four-bytes-0123456789abcdef"
-            .getBytes(StandardCharsets.UTF_8)));
+    return TestTokens.signHmac("HmacSHA512",
+        "realm-hmac-generated-secret-of-sixty-four-bytes-0123456789abcdef".getBytes(StandardCharsets.UTF_8),
+        TestKeys.json(header), TestKeys.json(claims));
   }
 
   /**

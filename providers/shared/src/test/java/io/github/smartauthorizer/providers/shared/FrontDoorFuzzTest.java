@@ -11,7 +11,6 @@ import io.github.smartauthorizer.api.VerifiedToken;
 import io.github.smartauthorizer.api.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -51,14 +50,7 @@ class FrontDoorFuzzTest {
     jwks = new JwksLoopback();
     jwks.serve(TestKeys.jwks(signers.stream().map(JwsSigner::publicJwk).toList()));
     Set<JwsAlgorithm> allowed = EnumSet.of(JwsAlgorithm.ES256, JwsAlgorithm.EdDSA, JwsAlgorithm.RS256);
-    JwksCache cache = JwksCache.builder()
-        .fetcher(new HttpFetcher(Duration.ofSeconds(10), JwtSettings.MAX_DOCUMENT_BYTES))
-        .location(JwksLocation.fixed(jwks.jwksUri()))
-        .algorithms(allowed)
-        .clock(clock)
-        .refreshExecutor(null)
-        .log(new RecordingLogger("fuzz"))
-        .build();
+    JwksCache cache = jwks.cache(allowed, clock);
     assertTrue(cache.prefetch());
     validator = JwtValidator.builder().issuer(ISSUER).algorithms(allowed).keys(cache).clock(clock).build();
     validTokens = signers.stream().map(s -> s.sign(claims())).toList();

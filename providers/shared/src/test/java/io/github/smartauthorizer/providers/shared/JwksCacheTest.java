@@ -2,9 +2,11 @@ package io.github.smartauthorizer.providers.shared;
 
 import static io.github.smartauthorizer.providers.shared.TestRequests.DATASTORE_ENDPOINT;
 import static io.github.smartauthorizer.providers.shared.TestRequests.request;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.accepted;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.reason;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.validate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,21 +87,6 @@ class JwksCacheTest {
   private static String longLivedToken(TestIssuer issuer) {
     return issuer.issue("user-123", "JWT", List.of(DATASTORE_ENDPOINT), Map.of("scope", "patient/*.read"),
         Duration.ofHours(3).toSeconds());
-  }
-
-  private static VerifiedToken accepted(ValidationResult result) {
-    if (result instanceof ValidationResult.Rejected rejected) {
-      throw new AssertionError("expected accepted, got " + rejected.rejection());
-    }
-    return ((ValidationResult.Accepted) result).token();
-  }
-
-  private static ReasonCode reason(ValidationResult result) {
-    return assertInstanceOf(ValidationResult.Rejected.class, result, "expected a rejection").rejection().reason();
-  }
-
-  private static ValidationResult validate(JwtValidator validator, String token) {
-    return validator.validate(token, request(token));
   }
 
   /** A token the issuer's JWKS does not know, signed by a key of this test. */

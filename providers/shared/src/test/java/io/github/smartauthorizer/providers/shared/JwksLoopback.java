@@ -8,8 +8,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,6 +86,21 @@ public final class JwksLoopback implements AutoCloseable {
     Answer a = answer.get();
     answer.set(new Answer(a.status, a.body, Duration.ZERO, true));
     return this;
+  }
+
+  /**
+   * A key cache on this server's JWKS for these algorithms, as the tests that verify whole tokens use it: 10 s per
+   * fetch, no background refresh, a {@link RecordingLogger} of its own.
+   */
+  public JwksCache cache(Set<JwsAlgorithm> algorithms, Clock clock) {
+    return JwksCache.builder()
+        .fetcher(new HttpFetcher(Duration.ofSeconds(10), JwtSettings.MAX_DOCUMENT_BYTES))
+        .location(JwksLocation.fixed(jwksUri()))
+        .algorithms(algorithms)
+        .clock(clock)
+        .refreshExecutor(null)
+        .log(new RecordingLogger("jwks-loopback"))
+        .build();
   }
 
   /** The paths requested so far, in order. */

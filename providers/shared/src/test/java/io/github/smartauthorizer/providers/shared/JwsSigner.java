@@ -16,10 +16,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Signs compact JWS with the JDK's own providers, for every algorithm the authorizer verifies (java-jwt, which
- * {@link TestTokens} uses, has no {@code PS*} and no {@code EdDSA}), and for attack tokens: raw header bytes,
- * signatures over arbitrary signing inputs, signatures of another algorithm. Shared with other modules through the
- * test-jar.
+ * Signs compact JWS with the JDK's own providers, for every algorithm the authorizer verifies (and under
+ * {@link TestTokens}, its RS256/ES256 shorthand), and for attack tokens: raw header bytes, signatures over arbitrary
+ * signing inputs, signatures of another algorithm. Shared with other modules through the test-jar.
  */
 public final class JwsSigner {
   private static final byte[] ED25519_SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21,

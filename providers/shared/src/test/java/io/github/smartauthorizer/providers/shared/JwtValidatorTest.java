@@ -2,9 +2,12 @@ package io.github.smartauthorizer.providers.shared;
 
 import static io.github.smartauthorizer.providers.shared.TestRequests.DATASTORE_ENDPOINT;
 import static io.github.smartauthorizer.providers.shared.TestRequests.request;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.accepted;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.reason;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.rejection;
+import static io.github.smartauthorizer.providers.shared.ValidationResults.validate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.auth0.jwt.JWT;
@@ -13,7 +16,6 @@ import io.github.smartauthorizer.api.HealthLakeRequest;
 import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.api.Rejection;
 import io.github.smartauthorizer.api.TokenTimes;
-import io.github.smartauthorizer.api.ValidationResult;
 import io.github.smartauthorizer.api.VerifiedToken;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -81,25 +83,6 @@ class JwtValidatorTest {
 
   private static JwtValidator.Builder validator() {
     return validator(EnumSet.of(JwsAlgorithm.RS256));
-  }
-
-  private static ValidationResult validate(JwtValidator validator, String token) {
-    return validator.validate(token, request(token));
-  }
-
-  private static VerifiedToken accepted(ValidationResult result) {
-    if (result instanceof ValidationResult.Rejected rejected) {
-      throw new AssertionError("expected accepted, got " + rejected.rejection());
-    }
-    return ((ValidationResult.Accepted) result).token();
-  }
-
-  private static Rejection rejection(ValidationResult result) {
-    return assertInstanceOf(ValidationResult.Rejected.class, result, "expected a rejection").rejection();
-  }
-
-  private static ReasonCode reason(ValidationResult result) {
-    return rejection(result).reason();
   }
 
   private static String issuerToken(List<String> audience, long expirySeconds) {

@@ -1,34 +1,27 @@
 package io.github.smartauthorizer.providers.shared;
 
-import com.auth0.jwt.JWT;
-import com.auth0.jwt.algorithms.Algorithm;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
-import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPrivateKey;
-import java.security.interfaces.RSAPublicKey;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signs tokens with a key of its own through java-jwt, for the token shapes a real issuer never emits ({@code crit},
- * {@code cty: JWT}, missing claims, tampered payloads...). Shared with other modules through the test-jar.
+ * Signs RS256 or ES256 tokens with a key of its own, for the token shapes a real issuer never emits ({@code crit},
+ * {@code cty: JWT}, missing claims, tampered payloads...), through {@link JwsSigner} (the JDK's providers): java-jwt
+ * is no signer here, so that it stays an independent second opinion ({@code JavaJwtSecondOpinionTest}). Shared with
+ * other modules through the test-jar.
  */
 public final class TestTokens {
-  private final KeyPair keyPair;
-  private final String kid;
-  private final String algorithmName;
-  private final Algorithm algorithm;
+  private final JwsSigner signer;
 
-  private TestTokens(KeyPair keyPair, String kid, String algorithmName, Algorithm algorithm) {
-    this.keyPair = keyPair;
-    this.kid = kid;
-    this.algorithmName = algorithmName;
-    this.algorithm = algorithm;
+  private TestTokens(JwsSigner signer) {
+    this.signer = signer;
   }
 
   /** A signer with a fresh 2048-bit RSA key, signing RS256. */
@@ -38,64 +31,60 @@ public final class TestTokens {
 
   /** A signer with this RSA key, signing RS256. */
   public static TestTokens rs256(String kid, KeyPair keyPair) {
-    return new TestTokens(keyPair, kid, "RS256",
-        Algorithm.RSA256((RSAPublicKey) keyPair.getPublic(), (RSAPrivateKey) keyPair.getPrivate()));
+    return new TestTokens(JwsSigner.of(keyPair, JwsAlgorithm.RS256, kid));
   }
 
   /** A signer with a fresh P-256 key, signing ES256. */
   public static TestTokens es256(String kid) {
-    KeyPair keyPair = TestKeys.ec("P-256");
-    return new TestTokens(keyPair, kid, "ES256",
-        Algorithm.ECDSA256((ECPublicKey) keyPair.getPublic(), (ECPrivateKey) keyPair.getPrivate()));
+    return new TestTokens(JwsSigner.generate(JwsAlgorithm.ES256, kid));
   }
 
   public KeyPair keyPair() {
-    return keyPair;
+    return signer.keyPair();
   }
 
   public PublicKey publicKey() {
-    return keyPair.getPublic();
+    return signer.keyPair().getPublic();
   }
 
   /** The {@code kid} put in headers by {@link #sign(Map)}, possibly {@code null}. */
   public String kid() {
-    return kid;
+    return signer.kid();
   }
 
   /** The JWS algorithm name, e.g. {@code RS256}. */
   public String algorithmName() {
-    return algorithmName;
+    return signer.algorithm().name();
   }
 
   /** The public JWK of this signer's key, with {@code kid}, {@code alg} and {@code use: sig}. */
   public Map<String, Object> publicJwk() {
-    if (keyPair.getPublic() instanceof RSAPublicKey rsa) {
-      return TestKeys.rsaJwk(rsa, kid, algorithmName);
-    }
-    return TestKeys.ecJwk((ECPublicKey) keyPair.getPublic(), "P-256", kid, algorithmName);
+    return signer.publicJwk();
   }
 
-  /** Signs claims with java-jwt; the header has {@code alg}, {@code typ: JWT} and this signer's {@code kid}. */
+  /** Signs claims; the header has {@code alg}, {@code typ: JWT} and this signer's {@code kid}. */
   public String sign(Map<String, Object> claims) {
     return sign(Map.of(), claims);
   }
 
   /**
-   * Signs claims with java-jwt. The header gets {@code alg}, {@code typ: JWT} unless {@code extraHeader} sets
-   * {@code typ}, this signer's {@code kid} unless {@code extraHeader} has a {@code kid} entry (a {@code null} value
-   * leaves {@code kid} out), and the members of {@code extraHeader}.
+   * Signs claims. The header gets this signer's {@code kid} unless {@code extraHeader} has a {@code kid} entry (a
+   * {@code null} value leaves {@code kid} out), the members of {@code extraHeader}, {@code typ: JWT} unless
+   * {@code extraHeader} sets {@code typ} to a value, and this signer's {@code alg} whatever {@code extraHeader} says.
    */
   public String sign(Map<String, Object> extraHeader, Map<String, Object> claims) {
     Map<String, Object> header = new LinkedHashMap<>();
-    if (kid != null) {
-      header.put("kid", kid);
+    if (signer.kid() != null) {
+      header.put("kid", signer.kid());
     }
     header.putAll(extraHeader);
     header.values().removeIf(Objects::isNull);
-    return JWT.create().withHeader(header).withPayload(claims).sign(algorithm);
+    header.putIfAbsent("typ", "JWT");
+    header.put("alg", algorithmName());
+    return signRaw(TestKeys.json(header), TestKeys.json(claims));
   }
 
-  /** Signs claims with java-jwt with no {@code kid} in the header. */
+  /** Signs claims with no {@code kid} in the header. */
   public String signWithoutKid(Map<String, Object> claims) {
     Map<String, Object> header = new LinkedHashMap<>();
     header.put("kid", null);
@@ -104,14 +93,25 @@ public final class TestTokens {
 
   /**
    * Signs the exact JSON texts given, byte for byte (for duplicate members, odd {@code alg} values and other shapes
-   * java-jwt would not write).
+   * no JSON writer would write).
    */
   public String signRaw(String headerJson, String payloadJson) {
-    String header = b64(headerJson);
-    String payload = b64(payloadJson);
-    byte[] signature = algorithm.sign(
-        header.getBytes(StandardCharsets.US_ASCII), payload.getBytes(StandardCharsets.US_ASCII));
-    return header + "." + payload + "." + Base64Url.encode(signature);
+    return signer.signRaw(headerJson, payloadJson);
+  }
+
+  /**
+   * A token MACed with a symmetric key, e.g. {@code HmacSHA256} keyed with an issuer's public key bytes (key
+   * confusion), exactly these JSON texts.
+   */
+  public static String signHmac(String macAlgorithm, byte[] secret, String headerJson, String payloadJson) {
+    String signingInput = b64(headerJson) + "." + b64(payloadJson);
+    try {
+      Mac mac = Mac.getInstance(macAlgorithm);
+      mac.init(new SecretKeySpec(secret, macAlgorithm));
+      return signingInput + "." + Base64Url.encode(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Base64url (no padding) of a JSON text's UTF-8 bytes. */

@@ -3,7 +3,6 @@ package io.github.smartauthorizer.providers.shared;
 import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.api.json.StrictJson;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,14 +36,7 @@ final class WycheproofJose implements AutoCloseable {
   private JwtValidator build(String jwks, Set<JwsAlgorithm> allowed) {
     server.serve(jwks);
     Set<JwsAlgorithm> algorithms = allowed.isEmpty() ? EnumSet.noneOf(JwsAlgorithm.class) : EnumSet.copyOf(allowed);
-    JwksCache cache = JwksCache.builder()
-        .fetcher(new HttpFetcher(Duration.ofSeconds(10), JwtSettings.MAX_DOCUMENT_BYTES))
-        .location(JwksLocation.fixed(server.jwksUri()))
-        .algorithms(algorithms)
-        .clock(clock)
-        .refreshExecutor(null)
-        .log(new RecordingLogger("wycheproof"))
-        .build();
+    JwksCache cache = server.cache(algorithms, clock);
     cache.prefetch();
     return JwtValidator.builder().issuer("https://issuer.example").algorithms(algorithms).keys(cache).clock(clock)
         .build();

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class WycheproofJwsTest {
   private static final Set<Integer> MUST_REJECT_DESPITE_LABEL = Set.of(372, 373);
-  private static final Map<Integer, String> TOKEN_ALG_OVERRIDES =
+  static final Map<Integer, String> TOKEN_ALG_OVERRIDES =
       Map.of(346, "PS384", 350, "PS384", 347, "ES512", 351, "ES512");
   /**
    * tc 349: the group's private JWK has {@code key_ops: ["sign, verify"]} (one malformed string), but its public JWK,
