@@ -13,6 +13,7 @@ import io.github.smartauthorizer.providers.shared.IntrospectionSettings;
 import io.github.smartauthorizer.providers.shared.JwksLoopback;
 import io.github.smartauthorizer.providers.shared.SettingNamesCheck;
 import io.github.smartauthorizer.providers.shared.TestClock;
+import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import io.github.smartauthorizer.providers.shared.TestSecrets;
 import io.github.smartauthorizer.providers.shared.ToolkitWarmUp;
 import java.time.Duration;
