@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 /**
@@ -40,6 +41,7 @@ public final class Authorizer {
   private static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofMillis(3000);
 
   private final String providerName;
+  private final String configuredProviders;
   private final ProviderInstances instances;
   private final AccessPolicy access;
   private final String iamRoleArn;
@@ -48,11 +50,14 @@ public final class Authorizer {
   private final Metrics metrics;
   private final Duration requestBudget;
   private final List<String> settingWarnings;
+  /** Until the first decision is recorded: the environment's cold start (priming decisions are never recorded). */
+  private final AtomicBoolean cold = new AtomicBoolean(true);
 
-  private Authorizer(String providerName, ProviderInstances instances, AccessPolicy access, String iamRoleArn,
-      JsonLog log, ConfigurationException configurationError, Metrics metrics, Duration requestBudget,
-      List<String> settingWarnings) {
+  private Authorizer(String providerName, String configuredProviders, ProviderInstances instances,
+      AccessPolicy access, String iamRoleArn, JsonLog log, ConfigurationException configurationError, Metrics metrics,
+      Duration requestBudget, List<String> settingWarnings) {
     this.providerName = providerName;
+    this.configuredProviders = configuredProviders;
     this.instances = instances;
     this.access = access;
     this.iamRoleArn = iamRoleArn;
@@ -235,14 +240,20 @@ public final class Authorizer {
     return access != null ? access.denyRole() : iamRoleArn == null ? "" : iamRoleArn;
   }
 
+  /**
+   * Logs one decision and records its metrics; the first decision recorded is the execution environment's cold start
+   * (the Lambda builds one authorizer per environment; SnapStart priming only calls {@link #decide}).
+   */
   void logDecision(Decision decision, String requestId) {
+    boolean coldStart = cold.getAndSet(false);
+    String provider = decision.instance() == null ? null : instances.named(decision.instance()).provider();
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("logger", "decision");
     line.put("requestId", requestId);
     line.put("outcome", decision.authorized() ? "ALLOW" : "DENY");
     line.put("reason", decision.reason() == null ? null : decision.reason().name());
     line.put("detail", decision.detail());
-    line.put("provider", decision.instance() == null ? providerName : instances.named(decision.instance()).provider());
+    line.put("provider", provider == null ? providerName : provider);
     line.put("instance", decision.instance());
     line.put("operationName", decision.operationName());
     line.put("datastoreId", decision.datastoreId());
@@ -250,8 +261,10 @@ public final class Authorizer {
     line.put("token", decision.tokenFingerprint());
     Level level = decision.reason() != null && decision.reason().isEnvironmentFault() ? Level.WARNING : Level.INFO;
     log.write(level, line);
-    // With several provider instances the metric dimension is the instance that decided (e.g. "staff").
-    metrics.record(decision, decision.instance() != null ? decision.instance() : providerName, requestId);
+    // The dimension is the provider (e.g. "keycloak"), never an instance name; a decision no instance made (a
+    // configuration error included) counts under the configured providers, where an alarm on them looks.
+    metrics.record(decision, provider == null ? configuredProviders : provider, decision.instance(), coldStart,
+        requestId);
   }
 
   /** Builds an {@link Authorizer}; not thread-safe. */
@@ -263,6 +276,7 @@ public final class Authorizer {
     private PrintStream metricsStream;
     private UnaryOperator<SecretSource> secretsDecorator = UnaryOperator.identity();
     private List<AuthorizerProvider> providers;
+    private boolean metricsOnInLambda = true;
 
     private Builder() {}
 
@@ -298,6 +312,15 @@ public final class Authorizer {
       return this;
     }
 
+    /**
+     * Metrics off unless {@code AUTHORIZER_METRICS=on}, even where {@code AWS_LAMBDA_FUNCTION_NAME} is set: the
+     * command-line tool's default.
+     */
+    Builder metricsOffUnlessAsked() {
+      this.metricsOnInLambda = false;
+      return this;
+    }
+
     /** Wraps the secret source the provider is given (the {@code check} command records which secrets are read). */
     Builder secretsDecorator(UnaryOperator<SecretSource> value) {
       this.secretsDecorator = value;
@@ -322,7 +345,7 @@ public final class Authorizer {
       InitWarmup.start(registry, environment);
       Configuration config = Configuration.of(environment);
       JsonLog log = new JsonLog(logStream, clock, logLevel(config));
-      Metrics metrics = Metrics.fromConfiguration(config, environment, metricsOut(), clock);
+      Metrics metrics = Metrics.fromConfiguration(config, environment, metricsOnInLambda, metricsOut(), clock);
       ProviderInstances.Spec spec = ProviderInstances.spec(config, registry);
       String role = RoleMapping.defaultRole(config);
       RoleMapping roles = RoleMapping.fromConfiguration(config, role, spec.names(), Authorizer.class.getClassLoader());
@@ -345,8 +368,8 @@ public final class Authorizer {
       }
       log.write(Level.INFO, Map.of("logger", "init", "message", "authorizer ready", "provider",
           instances.description()));
-      return new Authorizer(instances.description(), instances, access, role, log, null,
-          metrics.observing(instances.validator()), requestBudget, warnings);
+      return new Authorizer(instances.description(), ProviderInstances.configuredProviders(config), instances, access,
+          role, log, null, metrics.observing(instances.validator()), requestBudget, warnings);
     }
 
     /** An authorizer that denies everything because of a configuration error, which it logs once now. */
@@ -357,14 +380,16 @@ public final class Authorizer {
       line.put("message", "configuration error; every request will be denied: " + error.getMessage());
       line.put("variable", error.variable());
       log.write(Level.ERROR, line);
-      String role = Configuration.of(environment).optional("IAM_ROLE_ARN").orElse("");
+      Configuration config = Configuration.of(environment);
+      String role = config.optional("IAM_ROLE_ARN").orElse("");
       Metrics metrics;
       try {
-        metrics = Metrics.fromConfiguration(Configuration.of(environment), environment, metricsOut(), clock);
+        metrics = Metrics.fromConfiguration(config, environment, metricsOnInLambda, metricsOut(), clock);
       } catch (ConfigurationException e) {
         metrics = Metrics.off();
       }
-      return new Authorizer(null, null, null, role, log, error, metrics, null, List.of());
+      return new Authorizer(null, ProviderInstances.configuredProviders(config), null, null, role, log, error,
+          metrics, null, List.of());
     }
 
     private PrintStream metricsOut() {

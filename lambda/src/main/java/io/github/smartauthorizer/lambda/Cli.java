@@ -25,8 +25,9 @@ import java.util.Map;
  * <p>Responses go to standard output, logs to standard error. {@code invoke} exits 0 when every event was authorized,
  * 1 when any was denied, 2 on a configuration or usage error (with a message naming the variable or argument);
  * {@code check} ({@link CheckCommand}) and {@code smart-metadata} ({@link SmartMetadataCommand}) exit 0 or 2. Metrics
- * ({@link Metrics}) are off unless {@code AUTHORIZER_METRICS=on}, and then go to standard error, so that standard
- * output keeps only responses.
+ * ({@link Metrics}) are off unless {@code AUTHORIZER_METRICS=on}, whatever else the environment holds
+ * ({@code AWS_LAMBDA_FUNCTION_NAME} included), and then go to standard error, so that standard output keeps only
+ * responses.
  */
 public final class Cli {
   static final int AUTHORIZED = ExitCodes.AUTHORIZED;
@@ -82,7 +83,8 @@ public final class Cli {
     String source = arguments.get(2);
     Authorizer authorizer;
     try {
-      authorizer = Authorizer.builder().environment(environment).logStream(stderr).metricsStream(stderr).build();
+      authorizer = Authorizer.builder().environment(environment).logStream(stderr).metricsStream(stderr)
+          .metricsOffUnlessAsked().build();
     } catch (ConfigurationException e) {
       stderr.println("configuration error: " + e.getMessage());
       return CONFIGURATION_ERROR;

@@ -319,6 +319,21 @@ class CliTest {
   }
 
   @Test
+  void theToolWritesNoMetricsUnlessAskedEvenWhereLambdaVariablesAreSet() throws IOException {
+    Path file = write("event.json", eventJson(allowed));
+    Map<String, String> environment = new HashMap<>(env(server));
+    environment.put("AWS_LAMBDA_FUNCTION_NAME", "smart-authorizer");
+
+    assertEquals(0, run(environment, InputStream.nullInputStream(), "invoke", "--event", file.toString()));
+    assertFalse(stderr.text().contains("_aws"), stderr.text());
+
+    stderr.reset();
+    environment.put("AUTHORIZER_METRICS", "on");
+    assertEquals(0, run(environment, InputStream.nullInputStream(), "invoke", "--event", file.toString()));
+    assertTrue(stderr.jsonLines().stream().anyMatch(line -> line.containsKey("_aws")), stderr.text());
+  }
+
+  @Test
   void aDirectoryAsEventsFileExitsTwo() {
     assertEquals(2, run("invoke", "--events", dir.toString()));
     assertEquals("", stdout.text());
