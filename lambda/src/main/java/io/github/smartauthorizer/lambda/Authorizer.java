@@ -32,7 +32,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>It never throws for a request and never authorizes by accident: an unreadable event, a refused token, a failing
  * IdP and a fault of its own all end in a well-formed deny with a {@link ReasonCode}, and one JSON log line per
- * decision (outcome, reason, provider, operation, data store, latency, a short token hash; never the token).
+ * decision (outcome, reason, provider, operation, data store, latency, a short token hash, the token's issuer and
+ * client, whether it was the environment's first decision; never the token).
  */
 public final class Authorizer {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
@@ -164,26 +165,29 @@ public final class Authorizer {
       }
       ProviderInstances.Route route = instances.route(request.bearerToken());
       if (route.instance() == null) {
-        return deny(start, request, request.datastoreEndpoint(), route.rejection());
+        return deny(start, request, request.datastoreEndpoint(), route.rejection(), null,
+            Decision.Origin.claimedBy(request.bearerToken()));
       }
       String instance = instances.routed() ? route.instance().name() : null;
       ValidationResult result = route.instance().validator().validate(request.bearerToken(), request);
       if (result instanceof ValidationResult.Accepted accepted) {
+        Decision.Origin origin = Decision.Origin.of(accepted.token());
         AuthPayload payload = route.instance().mapper().map(accepted.token(), request);
         if (!payload.isAuthorized()) {
           return deny(start, request, request.datastoreEndpoint(),
-              Rejection.of(ReasonCode.INSUFFICIENT_SCOPE, "the claim mapper refused the token"), instance);
+              Rejection.of(ReasonCode.INSUFFICIENT_SCOPE, "the claim mapper refused the token"), instance, origin);
         }
         AccessPolicy.Outcome outcome = access.decide(accepted.token(), payload, request, route.instance().name());
         if (outcome.rejection() != null) {
-          return deny(start, request, request.datastoreEndpoint(), outcome.rejection(), instance);
+          return deny(start, request, request.datastoreEndpoint(), outcome.rejection(), instance, origin);
         }
         return new Decision(new HealthLakeResponse(outcome.payload(), outcome.role()), null, null,
             request.operationName(), request.datastoreIdOrDerived().orElse(null),
-            TokenFingerprint.of(request.bearerToken()), System.nanoTime() - start, instance);
+            TokenFingerprint.of(request.bearerToken()), System.nanoTime() - start, instance, origin);
       }
       Rejection rejection = ((ValidationResult.Rejected) result).rejection();
-      return deny(start, request, request.datastoreEndpoint(), rejection, instance);
+      return deny(start, request, request.datastoreEndpoint(), rejection, instance,
+          Decision.Origin.claimedBy(request.bearerToken()));
     } catch (Throwable fault) {
       logFault(fault, request);
       String endpoint = request != null ? request.datastoreEndpoint() : HealthLakeEvents.endpointOrNull(event);
@@ -223,16 +227,17 @@ public final class Authorizer {
   }
 
   private Decision deny(long start, HealthLakeRequest request, String endpoint, Rejection rejection) {
-    return deny(start, request, endpoint, rejection, null);
+    return deny(start, request, endpoint, rejection, null, Decision.Origin.NONE);
   }
 
   private Decision deny(long start, HealthLakeRequest request, String endpoint, Rejection rejection,
-      String instance) {
+      String instance, Decision.Origin origin) {
     AuthPayload payload = AuthPayload.deny(endpoint, rejection.times());
     return new Decision(new HealthLakeResponse(payload, denyRole()), rejection.reason(),
         rejection.detail(), request == null ? null : request.operationName(),
         request == null ? null : request.datastoreIdOrDerived().orElse(null),
-        request == null ? null : TokenFingerprint.of(request.bearerToken()), System.nanoTime() - start, instance);
+        request == null ? null : TokenFingerprint.of(request.bearerToken()), System.nanoTime() - start, instance,
+        origin);
   }
 
   /** The role a deny carries: the default role, or the role mapping's ({@link RoleMapping#denyRole()}), or none. */
@@ -247,6 +252,7 @@ public final class Authorizer {
   void logDecision(Decision decision, String requestId) {
     boolean coldStart = cold.getAndSet(false);
     String provider = decision.instance() == null ? null : instances.named(decision.instance()).provider();
+    Decision.Origin origin = decision.origin();
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("logger", "decision");
     line.put("requestId", requestId);
@@ -259,6 +265,9 @@ public final class Authorizer {
     line.put("datastoreId", decision.datastoreId());
     line.put("latencyMs", Math.round(decision.latencyNanos() / 10_000.0) / 100.0);
     line.put("token", decision.tokenFingerprint());
+    line.put(origin.verified() ? "iss" : "claimedIss", origin.issuer());
+    line.put("client", origin.client());
+    line.put("coldStart", coldStart);
     Level level = decision.reason() != null && decision.reason().isEnvironmentFault() ? Level.WARNING : Level.INFO;
     log.write(level, line);
     // The dimension is the provider (e.g. "keycloak"), never an instance name; a decision no instance made (a

@@ -414,10 +414,10 @@ final class ProviderInstances {
 
   /**
    * The unverified claims of what looks like a compact JWS (three non-empty segments, a JSON header and payload), or
-   * {@code null} when the token is not one. Only for routing: the instance it goes to verifies the token strictly,
-   * base64url, JSON and signature alike.
+   * {@code null} when the token is not one. Only for routing (the instance it goes to verifies the token strictly,
+   * base64url, JSON and signature alike) and for the {@code iss} a refused token claims ({@link Decision.Origin}).
    */
-  private static Map<String, Object> unverifiedClaims(String token) {
+  static Map<String, Object> unverifiedClaims(String token) {
     int first = token.indexOf('.');
     int second = first < 0 ? -1 : token.indexOf('.', first + 1);
     if (first <= 0 || second <= first + 1 || second == token.length() - 1 || token.indexOf('.', second + 1) >= 0
