@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,7 +32,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>It never throws for a request and never authorizes by accident: an unreadable event, a refused token, a failing
  * IdP and a fault of its own all end in a well-formed deny with a {@link ReasonCode}, and one JSON log line per
- * decision (outcome, reason, provider, operation, data store, latency, a short token hash; never the token).
+ * decision (outcome, reason, provider, operation, data store, latency, a short token hash, the token's issuer and
+ * client, whether it was the environment's first decision; never the token).
  */
 public final class Authorizer {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
@@ -40,6 +42,7 @@ public final class Authorizer {
   private static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofMillis(3000);
 
   private final String providerName;
+  private final String configuredProviders;
   private final ProviderInstances instances;
   private final AccessPolicy access;
   private final String iamRoleArn;
@@ -48,11 +51,14 @@ public final class Authorizer {
   private final Metrics metrics;
   private final Duration requestBudget;
   private final List<String> settingWarnings;
+  /** Until the first decision is recorded: the environment's cold start (priming decisions are never recorded). */
+  private final AtomicBoolean cold = new AtomicBoolean(true);
 
-  private Authorizer(String providerName, ProviderInstances instances, AccessPolicy access, String iamRoleArn,
-      JsonLog log, ConfigurationException configurationError, Metrics metrics, Duration requestBudget,
-      List<String> settingWarnings) {
+  private Authorizer(String providerName, String configuredProviders, ProviderInstances instances,
+      AccessPolicy access, String iamRoleArn, JsonLog log, ConfigurationException configurationError, Metrics metrics,
+      Duration requestBudget, List<String> settingWarnings) {
     this.providerName = providerName;
+    this.configuredProviders = configuredProviders;
     this.instances = instances;
     this.access = access;
     this.iamRoleArn = iamRoleArn;
@@ -159,26 +165,29 @@ public final class Authorizer {
       }
       ProviderInstances.Route route = instances.route(request.bearerToken());
       if (route.instance() == null) {
-        return deny(start, request, request.datastoreEndpoint(), route.rejection());
+        return deny(start, request, request.datastoreEndpoint(), route.rejection(), null,
+            Decision.Origin.claimedBy(request.bearerToken()));
       }
       String instance = instances.routed() ? route.instance().name() : null;
       ValidationResult result = route.instance().validator().validate(request.bearerToken(), request);
       if (result instanceof ValidationResult.Accepted accepted) {
+        Decision.Origin origin = Decision.Origin.of(accepted.token());
         AuthPayload payload = route.instance().mapper().map(accepted.token(), request);
         if (!payload.isAuthorized()) {
           return deny(start, request, request.datastoreEndpoint(),
-              Rejection.of(ReasonCode.INSUFFICIENT_SCOPE, "the claim mapper refused the token"), instance);
+              Rejection.of(ReasonCode.INSUFFICIENT_SCOPE, "the claim mapper refused the token"), instance, origin);
         }
         AccessPolicy.Outcome outcome = access.decide(accepted.token(), payload, request, route.instance().name());
         if (outcome.rejection() != null) {
-          return deny(start, request, request.datastoreEndpoint(), outcome.rejection(), instance);
+          return deny(start, request, request.datastoreEndpoint(), outcome.rejection(), instance, origin);
         }
         return new Decision(new HealthLakeResponse(outcome.payload(), outcome.role()), null, null,
             request.operationName(), request.datastoreIdOrDerived().orElse(null),
-            TokenFingerprint.of(request.bearerToken()), System.nanoTime() - start, instance);
+            TokenFingerprint.of(request.bearerToken()), System.nanoTime() - start, instance, origin);
       }
       Rejection rejection = ((ValidationResult.Rejected) result).rejection();
-      return deny(start, request, request.datastoreEndpoint(), rejection, instance);
+      return deny(start, request, request.datastoreEndpoint(), rejection, instance,
+          Decision.Origin.claimedBy(request.bearerToken()));
     } catch (Throwable fault) {
       logFault(fault, request);
       String endpoint = request != null ? request.datastoreEndpoint() : HealthLakeEvents.endpointOrNull(event);
@@ -218,16 +227,17 @@ public final class Authorizer {
   }
 
   private Decision deny(long start, HealthLakeRequest request, String endpoint, Rejection rejection) {
-    return deny(start, request, endpoint, rejection, null);
+    return deny(start, request, endpoint, rejection, null, Decision.Origin.NONE);
   }
 
   private Decision deny(long start, HealthLakeRequest request, String endpoint, Rejection rejection,
-      String instance) {
+      String instance, Decision.Origin origin) {
     AuthPayload payload = AuthPayload.deny(endpoint, rejection.times());
     return new Decision(new HealthLakeResponse(payload, denyRole()), rejection.reason(),
         rejection.detail(), request == null ? null : request.operationName(),
         request == null ? null : request.datastoreIdOrDerived().orElse(null),
-        request == null ? null : TokenFingerprint.of(request.bearerToken()), System.nanoTime() - start, instance);
+        request == null ? null : TokenFingerprint.of(request.bearerToken()), System.nanoTime() - start, instance,
+        origin);
   }
 
   /** The role a deny carries: the default role, or the role mapping's ({@link RoleMapping#denyRole()}), or none. */
@@ -235,23 +245,35 @@ public final class Authorizer {
     return access != null ? access.denyRole() : iamRoleArn == null ? "" : iamRoleArn;
   }
 
+  /**
+   * Logs one decision and records its metrics; the first decision recorded is the execution environment's cold start
+   * (the Lambda builds one authorizer per environment; SnapStart priming only calls {@link #decide}).
+   */
   void logDecision(Decision decision, String requestId) {
+    boolean coldStart = cold.getAndSet(false);
+    String provider = decision.instance() == null ? null : instances.named(decision.instance()).provider();
+    Decision.Origin origin = decision.origin();
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("logger", "decision");
     line.put("requestId", requestId);
     line.put("outcome", decision.authorized() ? "ALLOW" : "DENY");
     line.put("reason", decision.reason() == null ? null : decision.reason().name());
     line.put("detail", decision.detail());
-    line.put("provider", decision.instance() == null ? providerName : instances.named(decision.instance()).provider());
+    line.put("provider", provider == null ? providerName : provider);
     line.put("instance", decision.instance());
     line.put("operationName", decision.operationName());
     line.put("datastoreId", decision.datastoreId());
     line.put("latencyMs", Math.round(decision.latencyNanos() / 10_000.0) / 100.0);
     line.put("token", decision.tokenFingerprint());
+    line.put(origin.verified() ? "iss" : "claimedIss", origin.issuer());
+    line.put("client", origin.client());
+    line.put("coldStart", coldStart);
     Level level = decision.reason() != null && decision.reason().isEnvironmentFault() ? Level.WARNING : Level.INFO;
     log.write(level, line);
-    // With several provider instances the metric dimension is the instance that decided (e.g. "staff").
-    metrics.record(decision, decision.instance() != null ? decision.instance() : providerName, requestId);
+    // The dimension is the provider (e.g. "keycloak"), never an instance name; a decision no instance made (a
+    // configuration error included) counts under the configured providers, where an alarm on them looks.
+    metrics.record(decision, provider == null ? configuredProviders : provider, decision.instance(), coldStart,
+        requestId);
   }
 
   /** Builds an {@link Authorizer}; not thread-safe. */
@@ -263,6 +285,7 @@ public final class Authorizer {
     private PrintStream metricsStream;
     private UnaryOperator<SecretSource> secretsDecorator = UnaryOperator.identity();
     private List<AuthorizerProvider> providers;
+    private boolean metricsOnInLambda = true;
 
     private Builder() {}
 
@@ -298,6 +321,15 @@ public final class Authorizer {
       return this;
     }
 
+    /**
+     * Metrics off unless {@code AUTHORIZER_METRICS=on}, even where {@code AWS_LAMBDA_FUNCTION_NAME} is set: the
+     * command-line tool's default.
+     */
+    Builder metricsOffUnlessAsked() {
+      this.metricsOnInLambda = false;
+      return this;
+    }
+
     /** Wraps the secret source the provider is given (the {@code check} command records which secrets are read). */
     Builder secretsDecorator(UnaryOperator<SecretSource> value) {
       this.secretsDecorator = value;
@@ -322,7 +354,7 @@ public final class Authorizer {
       InitWarmup.start(registry, environment);
       Configuration config = Configuration.of(environment);
       JsonLog log = new JsonLog(logStream, clock, logLevel(config));
-      Metrics metrics = Metrics.fromConfiguration(config, environment, metricsOut(), clock);
+      Metrics metrics = Metrics.fromConfiguration(config, environment, metricsOnInLambda, metricsOut(), clock);
       ProviderInstances.Spec spec = ProviderInstances.spec(config, registry);
       String role = RoleMapping.defaultRole(config);
       RoleMapping roles = RoleMapping.fromConfiguration(config, role, spec.names(), Authorizer.class.getClassLoader());
@@ -345,8 +377,8 @@ public final class Authorizer {
       }
       log.write(Level.INFO, Map.of("logger", "init", "message", "authorizer ready", "provider",
           instances.description()));
-      return new Authorizer(instances.description(), instances, access, role, log, null,
-          metrics.observing(instances.validator()), requestBudget, warnings);
+      return new Authorizer(instances.description(), ProviderInstances.configuredProviders(config), instances, access,
+          role, log, null, metrics.observing(instances.validator()), requestBudget, warnings);
     }
 
     /** An authorizer that denies everything because of a configuration error, which it logs once now. */
@@ -357,14 +389,16 @@ public final class Authorizer {
       line.put("message", "configuration error; every request will be denied: " + error.getMessage());
       line.put("variable", error.variable());
       log.write(Level.ERROR, line);
-      String role = Configuration.of(environment).optional("IAM_ROLE_ARN").orElse("");
+      Configuration config = Configuration.of(environment);
+      String role = config.optional("IAM_ROLE_ARN").orElse("");
       Metrics metrics;
       try {
-        metrics = Metrics.fromConfiguration(Configuration.of(environment), environment, metricsOut(), clock);
+        metrics = Metrics.fromConfiguration(config, environment, metricsOnInLambda, metricsOut(), clock);
       } catch (ConfigurationException e) {
         metrics = Metrics.off();
       }
-      return new Authorizer(null, null, null, role, log, error, metrics, null, List.of());
+      return new Authorizer(null, ProviderInstances.configuredProviders(config), null, null, role, log, error,
+          metrics, null, List.of());
     }
 
     private PrintStream metricsOut() {

@@ -6,7 +6,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,25 +23,32 @@ import java.util.Map;
  * java -jar smart-authorizer-lambda.jar invoke --events FILE.jsonl # one event per line; one response per line
  * java -jar smart-authorizer-lambda.jar check                      # what the Lambda would do at init
  * java -jar smart-authorizer-lambda.jar smart-metadata --issuer URL [options]  # the data store's Metadata
+ * java -jar smart-authorizer-lambda.jar --version                  # the project version (the jar's manifest)
  * </pre>
  *
  * <p>Responses go to standard output, logs to standard error. {@code invoke} exits 0 when every event was authorized,
- * 1 when any was denied, 2 on a configuration or usage error (with a message naming the variable or argument);
- * {@code check} ({@link CheckCommand}) and {@code smart-metadata} ({@link SmartMetadataCommand}) exit 0 or 2. Metrics
- * ({@link Metrics}) are off unless {@code AUTHORIZER_METRICS=on}, and then go to standard error, so that standard
- * output keeps only responses.
+ * 1 when any was denied, 2 on a configuration or usage error (with a message naming the variable, the command, the
+ * option or the file at fault); {@code check} ({@link CheckCommand}) and {@code smart-metadata}
+ * ({@link SmartMetadataCommand}) exit 0 or 2. Metrics ({@link Metrics}) are off unless {@code AUTHORIZER_METRICS=on},
+ * whatever else the environment holds ({@code AWS_LAMBDA_FUNCTION_NAME} included), and then go to standard error, so
+ * that standard output keeps only responses.
  */
 public final class Cli {
   static final int AUTHORIZED = ExitCodes.AUTHORIZED;
   static final int DENIED = ExitCodes.DENIED;
   static final int CONFIGURATION_ERROR = ExitCodes.CONFIGURATION_ERROR;
+  private static final String VERSION_OPTION = "--version";
+  private static final String INVOKE = "invoke";
+  private static final List<String> INVOKE_OPTIONS = List.of("--event", "--events");
 
   private static final String USAGE = String.join(System.lineSeparator(),
-      "usage: java -jar smart-authorizer-lambda.jar invoke --event FILE|-",
-      "       java -jar smart-authorizer-lambda.jar invoke --events FILE.jsonl|-",
-      "       java -jar smart-authorizer-lambda.jar check",
+      "usage: java -jar smart-authorizer-lambda.jar invoke --event FILE|-          one event; prints its response",
+      "       java -jar smart-authorizer-lambda.jar invoke --events FILE.jsonl|-   one event per line, streamed",
+      "       java -jar smart-authorizer-lambda.jar check                          what the Lambda would do at init",
       "       java -jar smart-authorizer-lambda.jar smart-metadata --issuer URL [options] (--help for the options)",
-      "Configuration comes from AUTHORIZER_* environment variables, as in Lambda (see README).",
+      "       java -jar smart-authorizer-lambda.jar --version",
+      "Configuration comes from AUTHORIZER_* environment variables, as in Lambda (see README). Responses go to",
+      "standard output, logs to standard error; metrics only with AUTHORIZER_METRICS=on, to standard error.",
       "Exit codes: 0 all authorized (invoke) or success, 1 any denied (invoke), 2 configuration or usage error.");
 
   private Cli() {}
@@ -54,6 +64,14 @@ public final class Cli {
   }
 
   /**
+   * The version to print: the deployment jar's {@code Implementation-Version} (its manifest), or {@code unknown} when
+   * there is none (run from classes, or from a jar built otherwise).
+   */
+  static String version(String implementationVersion) {
+    return implementationVersion == null || implementationVersion.isBlank() ? "unknown" : implementationVersion;
+  }
+
+  /**
    * Runs one command.
    *
    * @param fetcher how {@code smart-metadata} reads the discovery document (the deployment jar passes the toolkit's
@@ -63,36 +81,106 @@ public final class Cli {
   public static int run(String[] args, Map<String, String> environment, InputStream stdin, PrintStream stdout,
       PrintStream stderr, DocumentFetcher fetcher) {
     List<String> arguments = List.of(args);
-    if (!arguments.isEmpty() && arguments.get(0).equals(CheckCommand.NAME)) {
-      if (arguments.size() != 1) {
-        stderr.println(USAGE);
+    if (arguments.isEmpty() || arguments.get(0).equals("--help") || arguments.get(0).equals("-h")) {
+      return usage(stderr, null);
+    }
+    String command = arguments.get(0);
+    List<String> options = arguments.subList(1, arguments.size());
+    if (command.equals(VERSION_OPTION)) {
+      if (!options.isEmpty()) {
+        return usage(stderr, unknownOption(options.get(0)));
+      }
+      stdout.println("smart-authorizer " + version(Cli.class.getPackage().getImplementationVersion()));
+      return AUTHORIZED;
+    }
+    if (command.equals(CheckCommand.NAME)) {
+      return options.isEmpty() ? CheckCommand.run(environment, stdout, stderr)
+          : usage(stderr, unknownOption(options.get(0)));
+    }
+    if (command.equals(SmartMetadataCommand.NAME)) {
+      return SmartMetadataCommand.run(options, fetcher, stdout, stderr);
+    }
+    if (!command.equals(INVOKE)) {
+      return usage(stderr, command.startsWith("-") ? unknownOption(command) : "unknown command '" + command + "'");
+    }
+    return invoke(options, environment, stdin, stdout, stderr);
+  }
+
+  private static String unknownOption(String option) {
+    return option.startsWith("-") ? "unknown option '" + option + "'" : "unexpected argument '" + option + "'";
+  }
+
+  private static int usage(PrintStream stderr, String problem) {
+    if (problem != null) {
+      stderr.println(problem);
+    }
+    stderr.println(USAGE);
+    return CONFIGURATION_ERROR;
+  }
+
+  /** {@code invoke --event FILE|-} or {@code invoke --events FILE|-}. */
+  private static int invoke(List<String> options, Map<String, String> environment, InputStream stdin,
+      PrintStream stdout, PrintStream stderr) {
+    for (String option : options) {
+      if (option.startsWith("--") && !INVOKE_OPTIONS.contains(option)) {
+        return usage(stderr, unknownOption(option));
+      }
+    }
+    if (options.isEmpty()) {
+      return usage(stderr, "invoke needs --event FILE or --events FILE");
+    }
+    String option = options.get(0);
+    if (!INVOKE_OPTIONS.contains(option)) {
+      return usage(stderr, unknownOption(option));
+    }
+    if (options.size() == 1) {
+      return usage(stderr, option + " needs a file (or - for standard input)");
+    }
+    if (options.size() > 2) {
+      return usage(stderr, unknownOption(options.get(2)));
+    }
+    boolean many = option.equals("--events");
+    String source = options.get(1);
+    InputStream input;
+    try {
+      input = source.equals("-") ? stdin : open(Path.of(source));
+    } catch (InvalidPathException e) {
+      stderr.println(source + ": not a file name (" + e.getReason() + ")");
+      return CONFIGURATION_ERROR;
+    } catch (IOException e) {
+      stderr.println(e.getMessage());
+      return CONFIGURATION_ERROR;
+    }
+    try (input) {
+      Authorizer authorizer;
+      try {
+        authorizer = Authorizer.builder().environment(environment).logStream(stderr).metricsStream(stderr)
+            .metricsOffUnlessAsked().build();
+      } catch (ConfigurationException e) {
+        stderr.println("configuration error: " + e.getMessage());
         return CONFIGURATION_ERROR;
       }
-      return CheckCommand.run(environment, stdout, stderr);
-    }
-    if (!arguments.isEmpty() && arguments.get(0).equals(SmartMetadataCommand.NAME)) {
-      return SmartMetadataCommand.run(arguments.subList(1, arguments.size()), fetcher, stdout, stderr);
-    }
-    if (arguments.size() != 3 || !arguments.get(0).equals("invoke")
-        || !(arguments.get(1).equals("--event") || arguments.get(1).equals("--events"))) {
-      stderr.println(USAGE);
-      return CONFIGURATION_ERROR;
-    }
-    boolean many = arguments.get(1).equals("--events");
-    String source = arguments.get(2);
-    Authorizer authorizer;
-    try {
-      authorizer = Authorizer.builder().environment(environment).logStream(stderr).metricsStream(stderr).build();
-    } catch (ConfigurationException e) {
-      stderr.println("configuration error: " + e.getMessage());
-      return CONFIGURATION_ERROR;
-    }
-    try (InputStream input = source.equals("-") ? stdin : Files.newInputStream(Path.of(source))) {
       return many ? invokeEach(authorizer, input, stdout)
           : invokeOne(authorizer, input.readNBytes(HealthLakeEvents.MAX_EVENT_BYTES + 1), stdout);
     } catch (IOException e) {
-      stderr.println("cannot read " + source + ": " + e.getMessage());
+      stderr.println(source + ": cannot be read: " + e.getMessage());
       return CONFIGURATION_ERROR;
+    }
+  }
+
+  /** Opens an events file, or fails with a message that names it and says what is wrong with it. */
+  private static InputStream open(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + ": is a directory");
+    }
+    try {
+      return Files.newInputStream(file);
+    } catch (NoSuchFileException e) {
+      throw new IOException(file + ": no such file", e);
+    } catch (AccessDeniedException e) {
+      throw new IOException(file + ": permission denied", e);
+    } catch (IOException e) {
+      throw new IOException(file + ": cannot be read: " + e.getMessage(), e);
     }
   }
 

@@ -20,33 +20,53 @@ import java.util.regex.Pattern;
  * into metrics without an agent, an SDK call or a dependency. Immutable configuration; thread-safe.
  *
  * <p>Each line declares, in namespace {@code SmartAuthorizer} (or {@code AUTHORIZER_METRICS_NAMESPACE}), the dimension
- * sets {@code [Provider, Outcome]} and {@code [Provider, Reason]} and the metrics {@code Decisions} (Count, always 1),
- * {@code EnvironmentFaults} (Count, 1 for {@code IDP_UNAVAILABLE}, {@code CONFIGURATION_ERROR} and
- * {@code INTERNAL_ERROR}), {@code Latency} (Milliseconds) and, from the validator's {@link ValidatorCounters} (the
- * same for a built-in and a custom provider, and summed over the instances of {@code AUTHORIZER_PROVIDERS}),
- * {@code JwksFetches} (key fetches), {@code IdpCalls} (calls to the IdP about a token) and {@code CacheHits} (answers
- * taken from a cache), each a Count since the previous line, the init work included. An allow has
- * {@code Reason: NONE}. The request id is a property of the line (searchable in Logs Insights), never a dimension.
+ * sets {@code [FunctionName]}, {@code [FunctionName, Provider, Outcome]} and {@code [FunctionName, Provider, Reason]}
+ * and the metrics {@code Decisions} (Count, always 1), {@code EnvironmentFaults} (Count, 1 for
+ * {@code IDP_UNAVAILABLE}, {@code CONFIGURATION_ERROR} and {@code INTERNAL_ERROR}), {@code Latency} (Milliseconds) and,
+ * from the validator's {@link ValidatorCounters} (the same for a built-in and a custom provider, and summed over the
+ * instances of {@code AUTHORIZER_PROVIDERS}), {@code JwksFetches} (key fetches), {@code IdpCalls} (calls to the IdP
+ * about a token) and {@code CacheHits} (answers taken from a cache), each a Count since the previous line, the init
+ * work included. An allow has {@code Reason: NONE}. The line of an execution environment's first decision also
+ * declares, as Powertools for AWS Lambda does, {@code ColdStart} (Count, 1) in a directive of its own with the one
+ * dimension set {@code [FunctionName]}.
  *
- * <p>On by default when running in Lambda ({@code AWS_LAMBDA_FUNCTION_NAME} is set), off elsewhere;
- * {@code AUTHORIZER_METRICS=on} or {@code off} decides explicitly.
+ * <p>{@code FunctionName} is {@code AWS_LAMBDA_FUNCTION_NAME} ({@value #LOCAL_FUNCTION} outside Lambda), so that two
+ * stacks' metrics never merge. {@code Provider} is the provider ({@code keycloak}), never an instance name; under
+ * {@code AUTHORIZER_PROVIDERS} the instance that decided is the property {@code Instance}. The function's version
+ * ({@code FunctionVersion}, from {@code AWS_LAMBDA_FUNCTION_VERSION}) and the request id ({@code requestId}) are
+ * properties of the line (searchable in Logs Insights), never dimensions: a value per deployment or per request would
+ * be a new metric each time.
+ *
+ * <p>On by default when running in Lambda ({@code AWS_LAMBDA_FUNCTION_NAME} is set), off elsewhere and always off by
+ * default in the command-line tool; {@code AUTHORIZER_METRICS=on} or {@code off} decides explicitly.
  */
 final class Metrics {
   static final String DEFAULT_NAMESPACE = "SmartAuthorizer";
   static final String UNCONFIGURED_PROVIDER = "none";
+  /** The {@code FunctionName} outside Lambda (metrics switched on in the tool or a test). */
+  static final String LOCAL_FUNCTION = "local";
+  private static final int MAX_FUNCTION_VALUE = 256;
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._#:/ -]{1,255}");
-  private static final Metrics OFF = new Metrics(null, null, null, null);
+  private static final List<List<String>> DECISION_DIMENSIONS = List.of(List.of("FunctionName"),
+      List.of("FunctionName", "Provider", "Outcome"), List.of("FunctionName", "Provider", "Reason"));
+  private static final List<List<String>> COLD_START_DIMENSIONS = List.of(List.of("FunctionName"));
+  private static final Metrics OFF = new Metrics(null, null, null, null, null, null);
 
   private final PrintStream out;
   private final String namespace;
   private final Clock clock;
+  private final String functionName;
+  private final String functionVersion;
   private final Supplier<ValidatorCounters> counters;
   private final AtomicReference<ValidatorCounters> reported = new AtomicReference<>(ValidatorCounters.NONE);
 
-  private Metrics(PrintStream out, String namespace, Clock clock, Supplier<ValidatorCounters> counters) {
+  private Metrics(PrintStream out, String namespace, Clock clock, String functionName, String functionVersion,
+      Supplier<ValidatorCounters> counters) {
     this.out = out;
     this.namespace = namespace;
     this.clock = clock;
+    this.functionName = functionName;
+    this.functionVersion = functionVersion;
     this.counters = counters;
   }
 
@@ -56,22 +76,34 @@ final class Metrics {
   }
 
   /**
-   * Metrics as configured: {@code AUTHORIZER_METRICS} ({@code on} or {@code off}; default {@code on} exactly when
-   * {@code AWS_LAMBDA_FUNCTION_NAME} is in {@code environment}) and {@code AUTHORIZER_METRICS_NAMESPACE}.
+   * Metrics as configured: {@code AUTHORIZER_METRICS} ({@code on} or {@code off}; by default {@code on} exactly when
+   * {@code onInLambda} and {@code AWS_LAMBDA_FUNCTION_NAME} is in {@code environment}) and
+   * {@code AUTHORIZER_METRICS_NAMESPACE}; the function's name and version from {@code environment}.
    *
-   * @throws ConfigurationException when either is malformed
+   * @param onInLambda whether the default follows the environment (the handler) or is off (the command-line tool)
+   * @throws ConfigurationException when either setting is malformed
    */
-  static Metrics fromConfiguration(Configuration config, Map<String, String> environment, PrintStream out,
-      Clock clock) {
-    boolean inLambda = environment.containsKey("AWS_LAMBDA_FUNCTION_NAME");
-    String setting = config.choice("METRICS", inLambda ? "on" : "off", Set.of("on", "off"));
+  static Metrics fromConfiguration(Configuration config, Map<String, String> environment, boolean onInLambda,
+      PrintStream out, Clock clock) {
+    String function = environment.get("AWS_LAMBDA_FUNCTION_NAME");
+    boolean inLambda = function != null && !function.isBlank();
+    String setting = config.choice("METRICS", onInLambda && inLambda ? "on" : "off", Set.of("on", "off"));
     String namespace = config.optional("METRICS_NAMESPACE").orElse(DEFAULT_NAMESPACE);
     if (!NAMESPACE.matcher(namespace).matches()) {
       throw new ConfigurationException(config.variable("METRICS_NAMESPACE"),
           "expects a CloudWatch namespace of at most 255 letters, digits and . _ # : / - or space, got '"
               + namespace + "'");
     }
-    return setting.equals("on") ? new Metrics(out, namespace, clock, null) : OFF;
+    if (!setting.equals("on")) {
+      return OFF;
+    }
+    String version = environment.get("AWS_LAMBDA_FUNCTION_VERSION");
+    return new Metrics(out, namespace, clock, inLambda ? capped(function.trim()) : LOCAL_FUNCTION,
+        version == null || version.isBlank() ? null : capped(version.trim()), null);
+  }
+
+  private static String capped(String value) {
+    return value.length() <= MAX_FUNCTION_VALUE ? value : value.substring(0, MAX_FUNCTION_VALUE);
   }
 
   /** These metrics, also reporting the counters of {@code validator} (any provider's, through the api). */
@@ -79,15 +111,21 @@ final class Metrics {
     if (!enabled()) {
       return this;
     }
-    return new Metrics(out, namespace, clock, validator::counters);
+    return new Metrics(out, namespace, clock, functionName, functionVersion, validator::counters);
   }
 
   boolean enabled() {
     return out != null;
   }
 
-  /** Writes the EMF line of one decision; does nothing when off. */
-  void record(Decision decision, String provider, String requestId) {
+  /**
+   * Writes the EMF line of one decision; does nothing when off.
+   *
+   * @param provider the {@code Provider} dimension: the provider that decided, or those configured
+   * @param instance the instance that decided under {@code AUTHORIZER_PROVIDERS}, or {@code null}
+   * @param coldStart whether this is the execution environment's first decision
+   */
+  void record(Decision decision, String provider, String instance, boolean coldStart, String requestId) {
     if (!enabled()) {
       return;
     }
@@ -95,13 +133,17 @@ final class Metrics {
     definitions.add(metric("Decisions", "Count"));
     definitions.add(metric("EnvironmentFaults", "Count"));
     definitions.add(metric("Latency", "Milliseconds"));
+    List<Map<String, Object>> directives = new ArrayList<>();
+    directives.add(directive(DECISION_DIMENSIONS, definitions));
+    if (coldStart) {
+      directives.add(directive(COLD_START_DIMENSIONS, List.of(metric("ColdStart", "Count"))));
+    }
     Map<String, Object> line = new LinkedHashMap<>();
-    Map<String, Object> directive = new LinkedHashMap<>();
-    directive.put("Namespace", namespace);
-    directive.put("Dimensions", List.of(List.of("Provider", "Outcome"), List.of("Provider", "Reason")));
-    directive.put("Metrics", definitions);
-    line.put("_aws", Map.of("Timestamp", clock.millis(), "CloudWatchMetrics", List.of(directive)));
+    line.put("_aws", Map.of("Timestamp", clock.millis(), "CloudWatchMetrics", directives));
+    line.put("FunctionName", functionName);
+    line.put("FunctionVersion", functionVersion);
     line.put("Provider", provider == null ? UNCONFIGURED_PROVIDER : provider);
+    line.put("Instance", instance);
     line.put("Outcome", decision.authorized() ? "ALLOW" : "DENY");
     line.put("Reason", decision.reason() == null ? "NONE" : decision.reason().name());
     line.put("Decisions", 1L);
@@ -117,11 +159,22 @@ final class Metrics {
       line.put("IdpCalls", Math.max(0L, now.idpCalls() - before.idpCalls()));
       line.put("CacheHits", Math.max(0L, now.cacheHits() - before.cacheHits()));
     }
+    if (coldStart) {
+      line.put("ColdStart", 1L);
+    }
     line.put("requestId", requestId);
     String text = JsonText.object(line);
     synchronized (out) {
       out.println(text);
     }
+  }
+
+  private Map<String, Object> directive(List<List<String>> dimensions, List<Map<String, String>> definitions) {
+    Map<String, Object> directive = new LinkedHashMap<>();
+    directive.put("Namespace", namespace);
+    directive.put("Dimensions", dimensions);
+    directive.put("Metrics", definitions);
+    return directive;
   }
 
   private static Map<String, String> metric(String name, String unit) {

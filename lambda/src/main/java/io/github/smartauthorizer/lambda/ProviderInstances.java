@@ -206,6 +206,34 @@ final class ProviderInstances {
   }
 
   /**
+   * The providers the configuration names, for the metrics' {@code Provider} dimension of a decision no instance made
+   * (a configuration error, an unreadable event, a token routed to no instance): the provider of
+   * {@code AUTHORIZER_PROVIDER}, or each provider of {@code AUTHORIZER_PROVIDERS} once, in configuration order, joined
+   * with {@code +} ({@code keycloak+cognito}); {@code none} when neither names one. Read from the raw variables, so that
+   * it holds for a configuration that fails to build too; lower-cased and kept to {@code [a-z0-9._-]}, at most 64
+   * characters, so that a mangled setting never becomes a wild dimension value.
+   */
+  static String configuredProviders(Configuration config) {
+    java.util.Set<String> providers = new java.util.LinkedHashSet<>();
+    config.optional("PROVIDER").ifPresent(name -> providers.add(dimensionSafe(name)));
+    config.optional("PROVIDERS").ifPresent(list -> {
+      for (String item : list.split(",")) {
+        providers.add(dimensionSafe(providerOf(item)));
+      }
+    });
+    providers.remove("");
+    String joined = String.join("+", providers);
+    if (joined.length() > 64) {
+      joined = joined.substring(0, 64);
+    }
+    return joined.isEmpty() ? Metrics.UNCONFIGURED_PROVIDER : joined;
+  }
+
+  private static String dimensionSafe(String name) {
+    return name.trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "");
+  }
+
+  /**
    * Reads {@code AUTHORIZER_PROVIDER} or {@code AUTHORIZER_PROVIDERS} (exactly one of them) and finds the providers.
    *
    * @throws ConfigurationException naming the variable at fault
@@ -386,10 +414,10 @@ final class ProviderInstances {
 
   /**
    * The unverified claims of what looks like a compact JWS (three non-empty segments, a JSON header and payload), or
-   * {@code null} when the token is not one. Only for routing: the instance it goes to verifies the token strictly,
-   * base64url, JSON and signature alike.
+   * {@code null} when the token is not one. Only for routing (the instance it goes to verifies the token strictly,
+   * base64url, JSON and signature alike) and for the {@code iss} a refused token claims ({@link Decision.Origin}).
    */
-  private static Map<String, Object> unverifiedClaims(String token) {
+  static Map<String, Object> unverifiedClaims(String token) {
     int first = token.indexOf('.');
     int second = first < 0 ? -1 : token.indexOf('.', first + 1);
     if (first <= 0 || second <= first + 1 || second == token.length() - 1 || token.indexOf('.', second + 1) >= 0

@@ -50,6 +50,8 @@ final class SmartMetadataCommand {
 
   static final Set<String> GRANT_TYPES = Set.of("authorization_code", "client_credentials");
   private static final Set<String> OUTPUTS = Set.of("both", "json", "escaped", "sam-parameters");
+  private static final Set<String> OPTIONS = Set.of("--issuer", "--discovery-url", "--capability", "--capabilities",
+      "--grant-types", "--grant-type", "--scopes", "--output", "--timeout-ms");
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
   /** The largest discovery document read (as for the providers' discovery). */
   static final int MAX_DOCUMENT_BYTES = 256 * 1024;
@@ -110,6 +112,10 @@ final class SmartMetadataCommand {
     Duration timeout = DEFAULT_TIMEOUT;
     for (int i = 0; i < args.size(); i += 2) {
       String option = args.get(i);
+      if (!OPTIONS.contains(option)) {
+        throw new MetadataException("usage: " + (option.startsWith("-") ? "unknown option '" + option + "'"
+            : "unexpected argument '" + option + "'"));
+      }
       if (i + 1 >= args.size()) {
         throw new MetadataException("usage: " + option + " needs a value");
       }
@@ -122,7 +128,7 @@ final class SmartMetadataCommand {
         case "--scopes" -> scopes.addAll(list(value));
         case "--output" -> output = value.toLowerCase(Locale.ROOT);
         case "--timeout-ms" -> timeout = timeout(value);
-        default -> throw new MetadataException("usage: unknown option " + option);
+        default -> throw new IllegalStateException("an option of OPTIONS without a case: " + option);
       }
     }
     if (issuer == null) {

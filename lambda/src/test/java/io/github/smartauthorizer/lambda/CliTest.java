@@ -322,5 +322,105 @@ class CliTest {
   void aDirectoryAsEventsFileExitsTwo() {
     assertEquals(2, run("invoke", "--events", dir.toString()));
     assertEquals("", stdout.text());
+    assertTrue(stderr.text().contains(dir + ": is a directory"), stderr.text());
+  }
+
+  @Test
+  void aMissingEventFileIsSaidToBeMissing() {
+    for (String option : new String[] {"--event", "--events"}) {
+      stderr.reset();
+      Path missing = dir.resolve("nope.json");
+
+      assertEquals(2, run("invoke", option, missing.toString()), option);
+
+      String message = stderr.text();
+      assertTrue(message.contains(missing + ": no such file"), message);
+      assertFalse(message.contains("cannot read"), "not 'cannot read nope.json: nope.json': " + message);
+      assertFalse(message.contains("usage:"), "the usage was right: " + message);
+      assertEquals("", stdout.text());
+    }
+  }
+
+  @Test
+  void versionPrintsTheToolAndItsVersionAndExitsZero() {
+    assertEquals(0, run("--version"));
+
+    assertTrue(stdout.text().matches("smart-authorizer \\S+" + NL), stdout.text());
+    assertEquals("", stderr.text());
+  }
+
+  @Test
+  void theVersionIsTheJarManifestsOrUnknown() {
+    assertEquals("0.3.1", Cli.version("0.3.1"));
+    assertEquals("unknown", Cli.version(null), "run from classes rather than the deployment jar");
+    assertEquals("unknown", Cli.version(" "));
+  }
+
+  @Test
+  void anUnknownCommandIsNamed() {
+    for (String command : new String[] {"foo", "Invoke", "help"}) {
+      stderr.reset();
+
+      assertEquals(2, run(command, "--event", "x.json"), command);
+
+      assertTrue(stderr.text().contains("unknown command '" + command + "'"), stderr.text());
+      assertTrue(stderr.text().contains("usage:"), stderr.text());
+      assertEquals("", stdout.text());
+    }
+  }
+
+  @Test
+  void anUnknownOptionIsNamedWithOrWithoutAValue() {
+    List<String[]> calls = List.of(
+        new String[] {"--bogus", "x"},
+        new String[] {"invoke", "--bogus", "x"},
+        new String[] {"invoke", "--bogus"},
+        new String[] {"invoke", "--event", "x.json", "--bogus", "x"},
+        new String[] {"check", "--bogus", "x"},
+        new String[] {"smart-metadata", "--issuer", "https://issuer.example.com", "--bogus"},
+        new String[] {"smart-metadata", "--issuer", "https://issuer.example.com", "--bogus", "x"});
+    for (String[] args : calls) {
+      stderr.reset();
+
+      assertEquals(2, run(args), String.join(" ", args));
+
+      String message = stderr.text();
+      assertTrue(message.contains("unknown option '--bogus'"), String.join(" ", args) + ": " + message);
+      assertFalse(message.contains("needs a value"), message);
+      assertEquals("", stdout.text());
+    }
+  }
+
+  @Test
+  void anOptionWithoutItsValueSaysWhatItNeeds() {
+    assertEquals(2, run("invoke", "--event"));
+
+    assertTrue(stderr.text().contains("--event needs a file"), stderr.text());
+  }
+
+  @Test
+  void theToolWritesNoMetricsUnlessAskedEvenWhereLambdaVariablesAreSet() throws IOException {
+    Path file = write("event.json", eventJson(allowed));
+    Map<String, String> environment = new HashMap<>(env(server));
+    environment.put("AWS_LAMBDA_FUNCTION_NAME", "smart-authorizer");
+
+    assertEquals(0, run(environment, InputStream.nullInputStream(), "invoke", "--event", file.toString()));
+    assertFalse(stderr.text().contains("_aws"), stderr.text());
+
+    stderr.reset();
+    environment.put("AUTHORIZER_METRICS", "on");
+    assertEquals(0, run(environment, InputStream.nullInputStream(), "invoke", "--event", file.toString()));
+    assertTrue(stderr.jsonLines().stream().anyMatch(line -> line.containsKey("_aws")), stderr.text());
+  }
+
+  @Test
+  void theUsageListsEveryCommandAndTheVersion() {
+    run();
+
+    String usage = stderr.text();
+    for (String command : new String[] {"invoke --event", "invoke --events", "check", "smart-metadata", "--version",
+        "AUTHORIZER_METRICS=on"}) {
+      assertTrue(usage.contains(command), command + " in " + usage);
+    }
   }
 }

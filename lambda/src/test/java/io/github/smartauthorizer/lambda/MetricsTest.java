@@ -27,7 +27,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** CloudWatch Embedded Metric Format lines: one per decision, on in Lambda by default, off in the tool. */
+/**
+ * CloudWatch Embedded Metric Format lines: one per decision, on in Lambda by default, off in the tool; the function's
+ * name on every line, a cold start counted once, the provider (not the instance) as a dimension.
+ */
 class MetricsTest {
   private static MockOAuth2Server server;
   private static String allowed;
@@ -53,7 +56,31 @@ class MetricsTest {
   private static Map<String, String> inLambda(String... extra) {
     Map<String, String> environment = new HashMap<>(env(server, extra));
     environment.put("AWS_LAMBDA_FUNCTION_NAME", "smart-authorizer");
+    environment.put("AWS_LAMBDA_FUNCTION_VERSION", "7");
     return environment;
+  }
+
+  /** {@code staff:jwks,patients:jwks} on issuers {@code staff} and {@code patients} of the mock server, in Lambda. */
+  private static Map<String, String> twoInstancesInLambda() {
+    Map<String, String> environment = new HashMap<>();
+    environment.put("AWS_LAMBDA_FUNCTION_NAME", "smart-authorizer");
+    environment.put("AUTHORIZER_PROVIDERS", "staff:jwks,patients:jwks");
+    environment.put("AUTHORIZER_STAFF_ISSUER", server.issuerUrl("staff").toString());
+    environment.put("AUTHORIZER_PATIENTS_ISSUER", server.issuerUrl("patients").toString());
+    environment.put("AUTHORIZER_IAM_ROLE_ARN", LambdaFixtures.ROLE);
+    return environment;
+  }
+
+  private Authorizer misconfigured(Map<String, String> environment) {
+    Authorizer.Builder builder = Authorizer.builder().environment(environment).logStream(log.stream)
+        .metricsStream(metrics.stream);
+    return builder.misconfigured(assertThrows(ConfigurationException.class, builder::build));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> directives(Map<String, Object> line) {
+    Map<String, Object> aws = (Map<String, Object>) line.get("_aws");
+    return (List<Map<String, Object>>) aws.get("CloudWatchMetrics");
   }
 
   private Authorizer authorizer(Map<String, String> environment) {
@@ -84,9 +111,10 @@ class MetricsTest {
     List<Map<String, Object>> lines = metrics.jsonLines();
     assertEquals(2, lines.size(), metrics.text());
     Map<String, Object> allow = lines.get(0);
-    Map<String, Object> directive = directive(allow);
+    Map<String, Object> directive = directives(allow).get(0);
     assertEquals("SmartAuthorizer", directive.get("Namespace"));
-    assertEquals(List.of(List.of("Provider", "Outcome"), List.of("Provider", "Reason")), directive.get("Dimensions"));
+    assertEquals(List.of(List.of("FunctionName"), List.of("FunctionName", "Provider", "Outcome"),
+        List.of("FunctionName", "Provider", "Reason")), directive.get("Dimensions"));
     assertEquals(List.of("Decisions", "EnvironmentFaults", "Latency", "JwksFetches", "IdpCalls", "CacheHits"),
         metricNames(directive));
     assertEquals("jwks", allow.get("Provider"));
@@ -134,7 +162,9 @@ class MetricsTest {
   void theNamespaceCanBeChanged() {
     authorizer(inLambda("AUTHORIZER_METRICS_NAMESPACE", "Hospital/SmartAuthorizer")).handle(event(allowed), "r");
 
-    assertEquals("Hospital/SmartAuthorizer", directive(metrics.jsonLines().get(0)).get("Namespace"));
+    for (Map<String, Object> directive : directives(metrics.jsonLines().get(0))) {
+      assertEquals("Hospital/SmartAuthorizer", directive.get("Namespace"), "the cold start's too");
+    }
   }
 
   @Test
@@ -149,22 +179,140 @@ class MetricsTest {
   }
 
   @Test
-  void aMisconfiguredLambdaStillReportsEveryDenyAsAnEnvironmentFault() {
+  void aMisconfiguredLambdaReportsEveryDenyAsAnEnvironmentFaultOfTheConfiguredProvider() {
     Map<String, String> environment = inLambda();
     environment.remove("AUTHORIZER_ISSUER");
-    Authorizer.Builder builder = Authorizer.builder().environment(environment).logStream(log.stream)
-        .metricsStream(metrics.stream);
-    Authorizer authorizer = builder.misconfigured(assertThrows(ConfigurationException.class, builder::build));
+    Authorizer authorizer = misconfigured(environment);
 
     authorizer.handle(event(allowed), "req-1");
+    authorizer.handle(event(allowed), "req-2");
 
-    Map<String, Object> line = metrics.jsonLines().get(0);
-    assertEquals("none", line.get("Provider"));
+    Map<String, Object> line = metrics.jsonLines().get(1);
+    assertEquals("jwks", line.get("Provider"), "counted where an alarm on the provider looks, not under 'none'");
+    assertEquals("smart-authorizer", line.get("FunctionName"));
     assertEquals("DENY", line.get("Outcome"));
     assertEquals("CONFIGURATION_ERROR", line.get("Reason"));
     assertEquals(1L, line.get("EnvironmentFaults"));
     assertEquals(List.of("Decisions", "EnvironmentFaults", "Latency"), metricNames(directive(line)),
         "no key fetches without a JWT validator");
+    assertEquals(1L, metrics.jsonLines().get(0).get("ColdStart"), "a misconfigured environment starts cold too");
+  }
+
+  @Test
+  void aConfigurationErrorOfSeveralInstancesIsCountedUnderTheirProviders() {
+    Map<String, String> environment = twoInstancesInLambda();
+    environment.put("AUTHORIZER_PROVIDERS", "staff:Keycloak, patients:cognito,more:keycloak");
+
+    misconfigured(environment).handle(event(allowed), "req-1");
+
+    Map<String, Object> line = metrics.jsonLines().get(0);
+    assertEquals("CONFIGURATION_ERROR", line.get("Reason"));
+    assertEquals("keycloak+cognito", line.get("Provider"), "each provider once, in configuration order");
+    assertFalse(line.containsKey("Instance"));
+  }
+
+  @Test
+  void aConfigurationErrorWithoutAnyProviderIsCountedUnderNone() {
+    Map<String, String> environment = inLambda();
+    environment.remove("AUTHORIZER_PROVIDER");
+
+    misconfigured(environment).handle(event(allowed), "req-1");
+
+    assertEquals("none", metrics.jsonLines().get(0).get("Provider"));
+  }
+
+  @Test
+  void aMangledProviderSettingNeverBecomesAWildDimensionValue() {
+    Map<String, String> environment = inLambda("AUTHORIZER_PROVIDER", "Key Cloak\"}{" + "x".repeat(300));
+
+    misconfigured(environment).handle(event(allowed), "req-1");
+
+    String provider = (String) metrics.jsonLines().get(0).get("Provider");
+    assertTrue(provider.matches("[a-z0-9._+-]{1,64}"), provider);
+  }
+
+  @Test
+  void everyLineCarriesTheFunctionNameAsADimensionAndItsVersionAsAProperty() {
+    Authorizer authorizer = authorizer(inLambda());
+
+    authorizer.handle(event(allowed), "req-1");
+    authorizer.handle(event("not-a-token"), "req-2");
+
+    for (Map<String, Object> line : metrics.jsonLines()) {
+      assertEquals("smart-authorizer", line.get("FunctionName"));
+      assertEquals("7", line.get("FunctionVersion"));
+      for (Map<String, Object> directive : directives(line)) {
+        @SuppressWarnings("unchecked")
+        List<List<String>> sets = (List<List<String>>) directive.get("Dimensions");
+        for (List<String> set : sets) {
+          assertEquals("FunctionName", set.get(0), "two functions' metrics never merge: " + set);
+          assertFalse(set.contains("FunctionVersion"), "a version per deployment is too many dimension values");
+        }
+      }
+    }
+  }
+
+  @Test
+  void theFirstDecisionOfAnEnvironmentCountsOneColdStartUnderTheFunctionNameOnly() {
+    Authorizer authorizer = authorizer(inLambda());
+
+    authorizer.handle(event(allowed), "req-1");
+    authorizer.handle(event(allowed), "req-2");
+    authorizer.handle(event("not-a-token"), "req-3");
+
+    List<Map<String, Object>> lines = metrics.jsonLines();
+    assertEquals(3, lines.size(), "still one line per decision");
+    Map<String, Object> cold = lines.get(0);
+    assertEquals(1L, cold.get("ColdStart"));
+    assertEquals(2, directives(cold).size(), metrics.text());
+    Map<String, Object> coldStart = directives(cold).get(1);
+    assertEquals("SmartAuthorizer", coldStart.get("Namespace"));
+    assertEquals(List.of(List.of("FunctionName")), coldStart.get("Dimensions"));
+    assertEquals(List.of("ColdStart"), metricNames(coldStart));
+    assertFalse(metricNames(directives(cold).get(0)).contains("ColdStart"), "not per provider and outcome");
+    for (Map<String, Object> warm : lines.subList(1, 3)) {
+      assertFalse(warm.containsKey("ColdStart"), warm.toString());
+      assertEquals(1, directives(warm).size());
+    }
+  }
+
+  @Test
+  void snapStartPrimingDecisionsAreNeitherRecordedNorTheColdStart() {
+    Authorizer authorizer = authorizer(inLambda());
+
+    new SnapStartPriming(authorizer, java.time.Duration.ofSeconds(3)).beforeCheckpoint(null);
+    assertEquals("", metrics.text(), "priming writes no metric");
+
+    authorizer.handle(event(allowed), "req-1");
+    assertEquals(1L, metrics.jsonLines().get(0).get("ColdStart"), "the first real invocation is the cold start");
+  }
+
+  @Test
+  void underSeveralInstancesTheProviderDimensionIsTheProviderAndTheInstanceAProperty() {
+    Authorizer authorizer = authorizer(twoInstancesInLambda());
+    String patientToken = server.issueToken("patients", "app", new no.nav.security.mock.oauth2.token
+        .DefaultOAuth2TokenCallback("patients", "user-1", "JWT", List.of(ENDPOINT), smartClaims(), 3600)).serialize();
+
+    authorizer.handle(event(patientToken), "req-1");
+    authorizer.handle(event(allowed), "req-2"); // issuer "smart": no instance takes it
+
+    Map<String, Object> routed = metrics.jsonLines().get(0);
+    assertEquals("ALLOW", routed.get("Outcome"), metrics.text());
+    assertEquals("jwks", routed.get("Provider"));
+    assertEquals("patients", routed.get("Instance"));
+    Map<String, Object> unrouted = metrics.jsonLines().get(1);
+    assertEquals("INVALID_ISSUER", unrouted.get("Reason"));
+    assertEquals("jwks", unrouted.get("Provider"), "the configured providers, each once");
+    assertFalse(unrouted.containsKey("Instance"));
+  }
+
+  @Test
+  void outsideLambdaTheFunctionNameIsLocalAndNoVersionIsClaimed() {
+    authorizer(env(server, "AUTHORIZER_METRICS", "on")).handle(event(allowed), "req-1");
+
+    Map<String, Object> line = metrics.jsonLines().get(0);
+    assertEquals("local", line.get("FunctionName"));
+    assertFalse(line.containsKey("FunctionVersion"));
   }
 
   @Test
