@@ -80,11 +80,11 @@ class SamTemplateTest {
   }
 
   @Test
-  void theFunctionRunsOnAJavaRuntimeWithSnapStartOnThePublishedAlias() {
+  void theFunctionRunsOnASupportedJavaRuntimeWithSnapStartOnThePublishedAlias() {
     Map<String, Object> function = function();
     Map<String, Object> runtime = map(map(template.get("Parameters")).get("Runtime"));
-    assertTrue(List.of("java17", "java21").contains(runtime.get("Default")), runtime.toString());
-    assertTrue(List.of("java17", "java21").containsAll(list(runtime.get("AllowedValues"))), runtime.toString());
+    assertEquals("java21", runtime.get("Default"));
+    assertEquals(List.of("java21", "java25"), runtime.get("AllowedValues"), "java17 can no longer be created");
     assertEquals(Map.of("Ref", "Runtime"), function.get("Runtime"));
     assertEquals("live", function.get("AutoPublishAlias"));
     assertEquals(Map.of("ApplyOn", "PublishedVersions"), function.get("SnapStart"));
