@@ -87,10 +87,82 @@ class SamTemplateTest {
     assertEquals(List.of("java21", "java25"), runtime.get("AllowedValues"), "java17 can no longer be created");
     assertEquals(Map.of("Ref", "Runtime"), function.get("Runtime"));
     assertEquals("live", function.get("AutoPublishAlias"));
+    assertEquals(Map.of("Fn::Sub", "configuration ${ConfigurationDigest.Digest}"), function.get("VersionDescription"),
+        "every configuration change publishes a version (SamTemplateVersioningTest)");
     assertEquals(Map.of("ApplyOn", "PublishedVersions"), function.get("SnapStart"));
     assertEquals(Map.of("Ref", "MemorySize"), function.get("MemorySize"));
     assertEquals(Map.of("Ref", "TimeoutSeconds"), function.get("Timeout"));
     assertTrue(function.containsKey("Role"), "an explicit execution role");
+  }
+
+  @Test
+  void theDigestMirrorsEverySettingThatConfiguresAVersion() {
+    Map<String, Object> function = function();
+    Map<String, Object> digest = map(resources.get("ConfigurationDigest"));
+    assertEquals("Custom::ConfigurationDigest", digest.get("Type"));
+    Map<String, Object> values = map(map(digest.get("Properties")).get("Values"));
+    assertEquals(List.of("Handler", "Runtime", "Architectures", "MemorySize", "Timeout", "Layers", "Environment"),
+        List.copyOf(values.keySet()));
+    for (Map.Entry<String, Object> value : values.entrySet()) {
+      assertEquals(function.get(value.getKey()), value.getValue(), value.getKey() + " is mirrored exactly");
+    }
+    // Whatever else configures the function refers to no parameter (SAM's own hash covers CodeUri and SnapStart).
+    TreeSet<String> elsewhere = new TreeSet<>();
+    function.forEach((property, value) -> {
+      if (!values.containsKey(property)) {
+        elsewhere.addAll(parametersIn(value));
+      }
+    });
+    assertEquals(new TreeSet<>(), elsewhere, "parameters that reach the function outside the digest");
+    assertFalse(parametersIn(values).isEmpty());
+    assertEquals(Map.of("Fn::GetAtt", List.of("ConfigurationDigestFunction", "Arn")),
+        map(digest.get("Properties")).get("ServiceToken"));
+  }
+
+  /** The parameters a value refers to: by Ref, in Fn::Sub, and through the Conditions of its Fn::If. */
+  static TreeSet<String> parametersIn(Object value) {
+    TreeSet<String> found = new TreeSet<>();
+    collect(value, map(template.get("Parameters")), map(template.get("Conditions")), found);
+    return found;
+  }
+
+  private static void collect(Object value, Map<String, Object> parameters, Map<String, Object> conditions,
+      TreeSet<String> found) {
+    if (value instanceof List<?> items) {
+      items.forEach(item -> collect(item, parameters, conditions, found));
+      return;
+    }
+    if (!(value instanceof Map<?, ?> map)) {
+      return;
+    }
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      Object argument = entry.getValue();
+      switch (String.valueOf(entry.getKey())) {
+        case "Ref" -> {
+          if (parameters.containsKey(String.valueOf(argument))) {
+            found.add(String.valueOf(argument));
+          }
+        }
+        case "Condition" -> collect(conditions.get(String.valueOf(argument)), parameters, conditions, found);
+        case "Fn::If" -> {
+          collect(conditions.get(String.valueOf(list(argument).get(0))), parameters, conditions, found);
+          collect(list(argument).subList(1, 3), parameters, conditions, found);
+        }
+        case "Fn::Sub" -> {
+          Matcher matcher = Pattern.compile("\\$\\{([A-Za-z0-9]+)}")
+              .matcher(String.valueOf(argument instanceof List<?> sub ? sub.get(0) : argument));
+          while (matcher.find()) {
+            if (parameters.containsKey(matcher.group(1))) {
+              found.add(matcher.group(1));
+            }
+          }
+          if (argument instanceof List<?> sub) {
+            collect(sub.get(1), parameters, conditions, found);
+          }
+        }
+        default -> collect(argument, parameters, conditions, found);
+      }
+    }
   }
 
   @Test
