@@ -7,12 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,10 +29,11 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * The SAM template's wiring that matters: the handler exists in the jar the template deploys, SnapStart applies to the
- * published alias HealthLake invokes, HealthLake may invoke exactly that alias, the role it assumes trusts it only for
- * this account, the data store points at the alias with well-formed Metadata, and every {@code AUTHORIZER_*} variable
- * the template sets is one the code reads.
+ * The SAM template's wiring that matters: SnapStart applies to the published alias HealthLake invokes, the
+ * configuration digest mirrors every setting of a version, HealthLake may invoke exactly that alias, the role it assumes
+ * trusts it only for this account, the data store points at the alias with well-formed Metadata, and every
+ * {@code AUTHORIZER_*} variable the template sets is one the code reads. The built code is checked by
+ * {@link SamTemplateBuildTest}, the versioning by {@link SamTemplateVersioningTest}.
  */
 class SamTemplateTest {
   static final String HANDLER_CLASS = "io.github.smartauthorizer.lambda.HealthLakeAuthorizerHandler";
@@ -162,29 +157,6 @@ class SamTemplateTest {
         }
         default -> collect(argument, parameters, conditions, found);
       }
-    }
-  }
-
-  @Test
-  void theHandlerIsAPublicRequestStreamHandlerOfTheJarTheTemplateDeploys() throws Exception {
-    String handler = (String) function().get("Handler");
-    assertEquals(HANDLER_CLASS + "::handleRequest", handler);
-    Path jar = samDir.resolve((String) function().get("CodeUri")).normalize();
-    assertTrue(Files.isRegularFile(jar), "CodeUri " + jar + " is the built deployment jar (mvn install first)");
-
-    // The platform loader as parent: the handler and its interfaces must come from the jar, not from this test.
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
-        ClassLoader.getPlatformClassLoader())) {
-      Class<?> type = Class.forName(HANDLER_CLASS, false, loader);
-      Class<?> streamHandler = Class.forName("com.amazonaws.services.lambda.runtime.RequestStreamHandler", false,
-          loader);
-      Class<?> context = Class.forName("com.amazonaws.services.lambda.runtime.Context", false, loader);
-      assertTrue(streamHandler.isAssignableFrom(type));
-      assertTrue(Modifier.isPublic(type.getModifiers()));
-      assertTrue(Modifier.isPublic(type.getConstructor().getModifiers()), "Lambda needs a public no-arg constructor");
-      Method method = type.getMethod(handler.substring(handler.indexOf("::") + 2), InputStream.class,
-          OutputStream.class, context);
-      assertTrue(Modifier.isPublic(method.getModifiers()));
     }
   }
 
