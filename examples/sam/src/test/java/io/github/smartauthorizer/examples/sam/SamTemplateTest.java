@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -31,8 +32,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /**
  * The SAM template's wiring that matters: SnapStart applies to the published alias HealthLake invokes, the
  * configuration digest mirrors every setting of a version, HealthLake may invoke exactly that alias, the role it assumes
- * trusts it only for this account, the data store points at the alias with well-formed Metadata, and every
- * {@code AUTHORIZER_*} variable the template sets is one the code reads. The built code is checked by
+ * trusts it only for this account (or the one existing data store), the data store points at the alias with
+ * well-formed Metadata and the chosen SMART version, each parameter reaches its variable (and empty ones none), and
+ * every {@code AUTHORIZER_*} variable the template sets is one the code reads. The built code is checked by
  * {@link SamTemplateBuildTest}, the versioning by {@link SamTemplateVersioningTest}.
  */
 class SamTemplateTest {
@@ -181,7 +183,7 @@ class SamTemplateTest {
         "HealthLake may test-invoke the Lambda while creating the data store");
     assertEquals("Retain", store.get("DeletionPolicy"));
     Map<String, Object> idp = map(map(store.get("Properties")).get("IdentityProviderConfiguration"));
-    assertEquals("SMART_ON_FHIR", idp.get("AuthorizationStrategy"));
+    assertEquals(Map.of("Ref", "SmartVersion"), idp.get("AuthorizationStrategy"));
     assertEquals(Map.of("Ref", "AuthorizerFunction.Alias"), idp.get("IdpLambdaArn"));
     assertEquals(map(properties("HealthLakeInvokePermission")).get("FunctionName"), idp.get("IdpLambdaArn"),
         "the permission and the data store name the same alias");
@@ -288,6 +290,130 @@ class SamTemplateTest {
       }
     }
     assertEquals(new TreeSet<>(), unknown, "variables no source file reads (typos?)");
+  }
+
+  @Test
+  void theSmartVersionIsTheDataStoresStrategyAndTheAuthorizersScopePolicy() {
+    Map<String, Object> parameter = map(map(template.get("Parameters")).get("SmartVersion"));
+    assertEquals("SMART_ON_FHIR", parameter.get("Default"));
+    assertEquals(List.of("SMART_ON_FHIR", "SMART_ON_FHIR_V1"), parameter.get("AllowedValues"));
+    for (Map.Entry<String, String> version : Map.of("SMART_ON_FHIR", "v2", "SMART_ON_FHIR_V1", "v1").entrySet()) {
+      CloudFormationValues values = new CloudFormationValues(template, Map.of("SmartVersion", version.getKey()));
+      assertEquals(version.getKey(), values.resolve(map(properties("FhirDatastore")
+          .get("IdentityProviderConfiguration")).get("AuthorizationStrategy")));
+      assertEquals(version.getValue(), environment(values).get("AUTHORIZER_SMART_VERSION"));
+    }
+  }
+
+  @Test
+  void eachParameterOfARealDeploymentSetsItsVariable() {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    parameters.put("CognitoUserPoolId", "us-east-1_AbCdEf123");
+    parameters.put("CognitoScopePrefix", "https://fhir.example.com/");
+    parameters.put("RoleMapping", "{\"rules\":[]}");
+    parameters.put("RoleMappingFile", "/opt/role-mapping.json");
+    parameters.put("RequestBudgetMs", "600");
+    parameters.put("CallTimeoutMs", "400");
+    parameters.put("LogLevel", "debug");
+    Map<String, String> variables = Map.of("CognitoUserPoolId", "AUTHORIZER_COGNITO_USER_POOL_ID",
+        "CognitoScopePrefix", "AUTHORIZER_COGNITO_SCOPE_PREFIX", "RoleMapping", "AUTHORIZER_ROLE_MAPPING",
+        "RoleMappingFile", "AUTHORIZER_ROLE_MAPPING_FILE", "RequestBudgetMs", "AUTHORIZER_REQUEST_BUDGET_MS",
+        "CallTimeoutMs", "AUTHORIZER_TIMEOUT_MS", "LogLevel", "AUTHORIZER_LOG_LEVEL");
+    Map<String, Object> environment = environment(new CloudFormationValues(template, parameters));
+    parameters.forEach((parameter, value) -> assertEquals(value, environment.get(variables.get(parameter)), parameter));
+    assertEquals("700", environment(new CloudFormationValues(template, Map.of()))
+        .get("AUTHORIZER_REQUEST_BUDGET_MS"), "the authorizer's own default, said out loud");
+  }
+
+  @Test
+  void aRoleMappingLayerIsReadFromOptUnlessRoleMappingFileSaysOtherwise() {
+    String layer = "arn:aws:lambda:us-east-1:111122223333:layer:role-mapping:4";
+    CloudFormationValues values = new CloudFormationValues(template, Map.of("RoleMappingLayerArn", layer));
+    assertEquals("/opt/role-mapping.json", environment(values).get("AUTHORIZER_ROLE_MAPPING_FILE"));
+    assertEquals(List.of(layer), values.resolve(function().get("Layers")));
+    assertEquals("/opt/mapping/hospital.json", environment(new CloudFormationValues(template, Map.of(
+        "RoleMappingLayerArn", layer, "RoleMappingFile", "/opt/mapping/hospital.json")))
+        .get("AUTHORIZER_ROLE_MAPPING_FILE"));
+    String provider = "arn:aws:lambda:us-east-1:111122223333:layer:auth0:2";
+    assertEquals(List.of(provider, layer), new CloudFormationValues(template, Map.of("RoleMappingLayerArn", layer,
+        "ProviderLayerArn", provider)).resolve(function().get("Layers")));
+    assertEquals(List.of(), new CloudFormationValues(template, Map.of()).resolve(function().get("Layers")));
+  }
+
+  @Test
+  void emptyParametersSetNoVariable() {
+    Map<String, Object> environment = environment(new CloudFormationValues(template, Map.of()));
+    for (Map.Entry<String, Object> variable : environment.entrySet()) {
+      assertFalse(String.valueOf(variable.getValue()).isBlank(), variable.getKey() + " is set but empty");
+    }
+    for (String unset : List.of("AUTHORIZER_PROVIDERS", "AUTHORIZER_AUDIENCE", "AUTHORIZER_CLIENT_IDS",
+        "AUTHORIZER_COGNITO_USER_POOL_ID", "AUTHORIZER_COGNITO_CLIENT_IDS", "AUTHORIZER_COGNITO_SCOPE_PREFIX",
+        "AUTHORIZER_KEYCLOAK_MODE", "AUTHORIZER_INTROSPECTION_URL", "AUTHORIZER_CLIENT_SECRET_ID",
+        "AUTHORIZER_ROLE_MAPPING", "AUTHORIZER_ROLE_MAPPING_FILE")) {
+      assertFalse(environment.containsKey(unset), unset);
+    }
+    assertEquals("jwks", environment.get("AUTHORIZER_PROVIDER"));
+  }
+
+  @Test
+  void severalProvidersSetNoSingleProviderSetting() {
+    // With AUTHORIZER_PROVIDERS an unscoped provider setting is a configuration error: none is set, whatever is given.
+    Map<String, String> parameters = new LinkedHashMap<>();
+    parameters.put("Providers", "staff:keycloak,patients:cognito");
+    parameters.put("Provider", "keycloak");
+    parameters.put("Audience", "api://fhir");
+    parameters.put("ClientIds", "ehr");
+    parameters.put("CognitoUserPoolId", "us-east-1_AbCdEf123");
+    parameters.put("CognitoClientIds", "app");
+    parameters.put("CognitoScopePrefix", "https://fhir.example.com/");
+    parameters.put("IntrospectionUrl", "https://idp.example.com/introspect");
+    parameters.put("ClientSecretArn", "arn:aws:secretsmanager:us-east-1:111122223333:secret:s-AbCdEf");
+    CloudFormationValues values = new CloudFormationValues(template, parameters);
+    Map<String, Object> environment = environment(values);
+    assertEquals("staff:keycloak,patients:cognito", environment.get("AUTHORIZER_PROVIDERS"));
+    TreeSet<String> providerSettings = new TreeSet<>();
+    for (String name : environment.keySet()) {
+      if (name.startsWith("AUTHORIZER_") && !HOST_VARIABLES.contains(name)) {
+        providerSettings.add(name);
+      }
+    }
+    assertEquals(new TreeSet<>(), providerSettings);
+    assertTrue(String.valueOf(values.resolve(properties("AuthorizerExecutionRole").get("Policies")))
+        .contains("secretsmanager:GetSecretValue"), "the role may still read the one secret, for an instance's use");
+  }
+
+  /** The handler's own variables (lambda's KnownSettings.HOST_KEYS); every other AUTHORIZER_ variable is a provider's. */
+  static final List<String> HOST_VARIABLES = List.of("AUTHORIZER_PROVIDERS", "AUTHORIZER_IAM_ROLE_ARN",
+      "AUTHORIZER_ROLE_MAPPING", "AUTHORIZER_ROLE_MAPPING_FILE", "AUTHORIZER_TIMEOUT_MS", "AUTHORIZER_INIT_TIMEOUT_MS",
+      "AUTHORIZER_REQUEST_BUDGET_MS", "AUTHORIZER_LOG_LEVEL", "AUTHORIZER_METRICS", "AUTHORIZER_METRICS_NAMESPACE",
+      "AUTHORIZER_SMART_VERSION");
+
+  @Test
+  void anExistingDataStoreIsServedInsteadOfANewOneAndIsTheOnlyOneHealthLakeMayUseTheAuthorizerFor() {
+    String id = "0123456789abcdef0123456789abcdef";
+    CloudFormationValues existing = new CloudFormationValues(template, Map.of("ExistingDatastoreId", id));
+    CloudFormationValues created = new CloudFormationValues(template, Map.of());
+    assertEquals("ShouldCreateDatastore", map(resources.get("FhirDatastore")).get("Condition"));
+    assertFalse(existing.condition("ShouldCreateDatastore"));
+    assertTrue(created.condition("ShouldCreateDatastore"));
+    assertFalse(new CloudFormationValues(template, Map.of("CreateDatastore", "false"))
+        .condition("ShouldCreateDatastore"));
+    String store = "arn:aws:healthlake:us-east-1:111122223333:datastore/fhir/";
+    Object permission = properties("HealthLakeInvokePermission").get("SourceArn");
+    Object trust = map(map(list(map(properties("HealthLakeSmartRole").get("AssumeRolePolicyDocument"))
+        .get("Statement")).get(0)).get("Condition")).get("ArnLike");
+    assertEquals(store + id, existing.resolve(permission));
+    assertEquals(Map.of("aws:SourceArn", store + id), existing.resolve(trust));
+    assertEquals(store + "*", created.resolve(permission), "the new data store's id is not known before it exists");
+    assertEquals(Map.of("aws:SourceArn", store + "*"), created.resolve(trust));
+    Map<String, Object> outputs = map(template.get("Outputs"));
+    assertEquals("https://healthlake.us-east-1.amazonaws.com/datastore/" + id + "/r4/",
+        existing.resolve(map(outputs.get("DatastoreEndpoint")).get("Value")));
+  }
+
+  /** The function's variables as CloudFormation sets them with these parameter values. */
+  static Map<String, Object> environment(CloudFormationValues values) {
+    return map(values.resolve(map(function().get("Environment")).get("Variables")));
   }
 
   @Test

@@ -79,8 +79,13 @@ class SamTemplateVersioningTest {
       "another issuer", Map.of("Issuer", "https://idp-b.example.com/"),
       "more memory", Map.of("MemorySize", "2048"),
       "a provider layer", Map.of("ProviderLayerArn", "arn:aws:lambda:us-east-1:111122223333:layer:auth0:3"),
+      "a role mapping layer", Map.of("RoleMappingLayerArn",
+          "arn:aws:lambda:us-east-1:111122223333:layer:role-mapping:7"),
       "another audience", Map.of("Audience", "api://fhir"),
       "another runtime", Map.of("Runtime", "java25"),
+      "SMART v1", Map.of("SmartVersion", "SMART_ON_FHIR_V1"),
+      "a shorter request budget", Map.of("RequestBudgetMs", "600"),
+      "another architecture", Map.of("Architecture", "arm64"),
       "a longer Lambda timeout", Map.of("TimeoutSeconds", "5"));
   /** Changes that do not reach the function. */
   private static final Map<String, Map<String, String>> OTHER_CHANGES = Map.of(
@@ -170,11 +175,15 @@ class SamTemplateVersioningTest {
   @Test
   void theDigestCoversExactlyWhatTheDeployedFunctionGets() throws Exception {
     List<Map<String, String>> deployments = List.of(IDP,
+        with(Map.of("Providers", "staff:keycloak,patients:cognito", "ClientSecretArn",
+            "arn:aws:secretsmanager:us-east-1:111122223333:secret:introspection-AbCdEf", "RoleMappingLayerArn",
+            "arn:aws:lambda:us-east-1:111122223333:layer:mapping:1", "ProviderLayerArn",
+            "arn:aws:lambda:us-east-1:111122223333:layer:auth0:2")),
+        with(Map.of("Provider", "cognito", "CognitoUserPoolId", "us-east-1_AbCdEf123", "CognitoClientIds", "app1",
+            "CognitoScopePrefix", "https://fhir.example.com/", "SmartVersion", "SMART_ON_FHIR_V1")),
         with(Map.of("Provider", "keycloak", "KeycloakMode", "introspection", "ClientIds", "ehr",
             "ClientSecretArn", "arn:aws:secretsmanager:us-east-1:111122223333:secret:kc-AbCdEf",
-            "IntrospectionUrl", "https://kc.example.com/realms/h/protocol/openid-connect/token/introspect",
-            "ProviderLayerArn", "arn:aws:lambda:us-east-1:111122223333:layer:auth0:2")),
-        with(Map.of("Provider", "cognito", "CognitoClientIds", "app1")));
+            "RoleMapping", "{\"rules\":[{\"role\":\"arn:aws:iam::111122223333:role/Read\"}]}")));
     prepare(deployments);
     for (Map<String, String> parameters : deployments) {
       Deployment deployment = deploy(parameters);
