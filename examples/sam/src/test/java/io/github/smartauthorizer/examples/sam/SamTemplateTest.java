@@ -33,9 +33,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * The SAM template's wiring that matters: SnapStart applies to the published alias HealthLake invokes, the
  * configuration digest mirrors every setting of a version, HealthLake may invoke exactly that alias, the role it assumes
  * trusts it only for this account (or the one existing data store), the data store points at the alias with
- * well-formed Metadata and the chosen SMART version, each parameter reaches its variable (and empty ones none), and
- * every {@code AUTHORIZER_*} variable the template sets is one the code reads. The built code is checked by
- * {@link SamTemplateBuildTest}, the versioning by {@link SamTemplateVersioningTest}.
+ * well-formed Metadata and the chosen SMART version, each parameter reaches its variable (and empty ones none), the
+ * alarms watch the metrics the code writes, and every {@code AUTHORIZER_*} variable the template sets is one the code
+ * reads. The built code is checked by {@link SamTemplateBuildTest}, the versioning by {@link SamTemplateVersioningTest}.
  */
 class SamTemplateTest {
   static final String HANDLER_CLASS = "io.github.smartauthorizer.lambda.HealthLakeAuthorizerHandler";
@@ -315,10 +315,12 @@ class SamTemplateTest {
     parameters.put("RequestBudgetMs", "600");
     parameters.put("CallTimeoutMs", "400");
     parameters.put("LogLevel", "debug");
+    parameters.put("MetricsNamespace", "Hospital/SmartAuthorizer");
     Map<String, String> variables = Map.of("CognitoUserPoolId", "AUTHORIZER_COGNITO_USER_POOL_ID",
         "CognitoScopePrefix", "AUTHORIZER_COGNITO_SCOPE_PREFIX", "RoleMapping", "AUTHORIZER_ROLE_MAPPING",
         "RoleMappingFile", "AUTHORIZER_ROLE_MAPPING_FILE", "RequestBudgetMs", "AUTHORIZER_REQUEST_BUDGET_MS",
-        "CallTimeoutMs", "AUTHORIZER_TIMEOUT_MS", "LogLevel", "AUTHORIZER_LOG_LEVEL");
+        "CallTimeoutMs", "AUTHORIZER_TIMEOUT_MS", "LogLevel", "AUTHORIZER_LOG_LEVEL", "MetricsNamespace",
+        "AUTHORIZER_METRICS_NAMESPACE");
     Map<String, Object> environment = environment(new CloudFormationValues(template, parameters));
     parameters.forEach((parameter, value) -> assertEquals(value, environment.get(variables.get(parameter)), parameter));
     assertEquals("700", environment(new CloudFormationValues(template, Map.of()))
@@ -409,6 +411,73 @@ class SamTemplateTest {
     Map<String, Object> outputs = map(template.get("Outputs"));
     assertEquals("https://healthlake.us-east-1.amazonaws.com/datastore/" + id + "/r4/",
         existing.resolve(map(outputs.get("DatastoreEndpoint")).get("Value")));
+  }
+
+  @Test
+  void theAlarmsWatchEnvironmentFaultsLatencyErrorsAndThrottles() {
+    Map<String, Object> function = Map.of("Name", "FunctionName", "Value", Map.of("Ref", "AuthorizerFunction"));
+    Map<String, Object> alias = Map.of("Name", "Resource", "Value", Map.of("Fn::Sub", "${AuthorizerFunction}:live"));
+    Map<String, Object> faults = alarm("EnvironmentFaultsAlarm");
+    assertEquals(Map.of("Ref", "MetricsNamespace"), faults.get("Namespace"), "AUTHORIZER_METRICS_NAMESPACE's");
+    assertEquals(Map.of("Ref", "MetricsNamespace"),
+        map(map(function().get("Environment")).get("Variables")).get("AUTHORIZER_METRICS_NAMESPACE"));
+    assertEquals("EnvironmentFaults", faults.get("MetricName"));
+    assertEquals(List.of(function), faults.get("Dimensions"));
+    assertEquals("Sum", faults.get("Statistic"));
+    assertEquals(0, faults.get("Threshold"));
+    assertEquals("GreaterThanThreshold", faults.get("ComparisonOperator"));
+
+    Map<String, Object> latency = alarm("LatencyAlarm");
+    assertEquals(Map.of("Ref", "MetricsNamespace"), latency.get("Namespace"));
+    assertEquals("Latency", latency.get("MetricName"));
+    assertEquals("Milliseconds", latency.get("Unit"));
+    assertEquals(List.of(function), latency.get("Dimensions"));
+    assertEquals("p99", latency.get("ExtendedStatistic"));
+    assertEquals(300, latency.get("Period"));
+    assertEquals(Map.of("Ref", "LatencyAlarmMs"), latency.get("Threshold"));
+    assertEquals(800, map(map(template.get("Parameters")).get("LatencyAlarmMs")).get("Default"));
+
+    for (String name : List.of("ErrorsAlarm", "ThrottlesAlarm")) {
+      Map<String, Object> lambda = alarm(name);
+      assertEquals("AWS/Lambda", lambda.get("Namespace"));
+      assertEquals(name.replace("Alarm", ""), lambda.get("MetricName"));
+      assertEquals(List.of(function, alias), lambda.get("Dimensions"), "the alias HealthLake invokes");
+      assertEquals("Sum", lambda.get("Statistic"));
+      assertEquals(0, lambda.get("Threshold"));
+    }
+    for (String name : List.of("EnvironmentFaultsAlarm", "LatencyAlarm", "ErrorsAlarm", "ThrottlesAlarm")) {
+      assertEquals("notBreaching", alarm(name).get("TreatMissingData"), name + ": no requests, no alarm");
+    }
+  }
+
+  @Test
+  void theAlarmsNotifyTheTopicOnlyWhenOneIsGiven() {
+    String topic = "arn:aws:sns:us-east-1:111122223333:alarms";
+    CloudFormationValues with = new CloudFormationValues(template, Map.of("AlarmTopicArn", topic));
+    CloudFormationValues without = new CloudFormationValues(template, Map.of());
+    for (String name : List.of("EnvironmentFaultsAlarm", "LatencyAlarm", "ErrorsAlarm", "ThrottlesAlarm")) {
+      Map<String, Object> alarm = map(with.resolve(alarm(name)));
+      assertEquals(List.of(topic), alarm.get("AlarmActions"), name);
+      assertEquals(List.of(topic), alarm.get("OKActions"), name);
+      Map<String, Object> silent = map(without.resolve(alarm(name)));
+      assertFalse(silent.containsKey("AlarmActions") || silent.containsKey("OKActions"), name);
+    }
+  }
+
+  @Test
+  void theAlarmedDecisionMetricsAreOnesTheCodeWrites() throws IOException {
+    String sources = mainSources();
+    for (String name : List.of("EnvironmentFaultsAlarm", "LatencyAlarm")) {
+      String metric = (String) alarm(name).get("MetricName");
+      assertTrue(sources.contains("\"" + metric + "\""), metric + " is a metric name in the code");
+    }
+    assertTrue(sources.contains("\"SmartAuthorizer\""), "the default namespace");
+    assertEquals("SmartAuthorizer", map(map(template.get("Parameters")).get("MetricsNamespace")).get("Default"));
+  }
+
+  static Map<String, Object> alarm(String logicalId) {
+    assertEquals("AWS::CloudWatch::Alarm", map(resources.get(logicalId)).get("Type"), logicalId);
+    return properties(logicalId);
   }
 
   /** The function's variables as CloudFormation sets them with these parameter values. */

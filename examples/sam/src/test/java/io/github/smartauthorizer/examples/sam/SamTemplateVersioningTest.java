@@ -89,6 +89,8 @@ class SamTemplateVersioningTest {
       "a longer Lambda timeout", Map.of("TimeoutSeconds", "5"));
   /** Changes that do not reach the function. */
   private static final Map<String, Map<String, String>> OTHER_CHANGES = Map.of(
+      "an alarm topic", Map.of("AlarmTopicArn", "arn:aws:sns:us-east-1:111122223333:alarms"),
+      "another latency threshold", Map.of("LatencyAlarmMs", "900"),
       "another data store name", Map.of("DatastoreName", "other"),
       "the full access policy", Map.of("HealthLakeAccessPolicy", "AmazonHealthLakeFullAccess"));
   /** The function properties that configure a version; ConfigurationDigest's Values holds each. */
