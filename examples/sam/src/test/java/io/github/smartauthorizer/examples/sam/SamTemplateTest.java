@@ -7,16 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -35,10 +30,12 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * The SAM template's wiring that matters: the handler exists in the jar the template deploys, SnapStart applies to the
- * published alias HealthLake invokes, HealthLake may invoke exactly that alias, the role it assumes trusts it only for
- * this account, the data store points at the alias with well-formed Metadata, and every {@code AUTHORIZER_*} variable
- * the template sets is one the code reads.
+ * The SAM template's wiring that matters: SnapStart applies to the published alias HealthLake invokes, the
+ * configuration digest mirrors every setting of a version, HealthLake may invoke exactly that alias, the role it assumes
+ * trusts it only for this account (or the one existing data store), the data store points at the alias with
+ * well-formed Metadata and the chosen SMART version, each parameter reaches its variable (and empty ones none), the
+ * alarms watch the metrics the code writes, and every {@code AUTHORIZER_*} variable the template sets is one the code
+ * reads. The built code is checked by {@link SamTemplateBuildTest}, the versioning by {@link SamTemplateVersioningTest}.
  */
 class SamTemplateTest {
   static final String HANDLER_CLASS = "io.github.smartauthorizer.lambda.HealthLakeAuthorizerHandler";
@@ -80,13 +77,15 @@ class SamTemplateTest {
   }
 
   @Test
-  void theFunctionRunsOnAJavaRuntimeWithSnapStartOnThePublishedAlias() {
+  void theFunctionRunsOnASupportedJavaRuntimeWithSnapStartOnThePublishedAlias() {
     Map<String, Object> function = function();
     Map<String, Object> runtime = map(map(template.get("Parameters")).get("Runtime"));
-    assertTrue(List.of("java17", "java21").contains(runtime.get("Default")), runtime.toString());
-    assertTrue(List.of("java17", "java21").containsAll(list(runtime.get("AllowedValues"))), runtime.toString());
+    assertEquals("java21", runtime.get("Default"));
+    assertEquals(List.of("java21", "java25"), runtime.get("AllowedValues"), "java17 can no longer be created");
     assertEquals(Map.of("Ref", "Runtime"), function.get("Runtime"));
     assertEquals("live", function.get("AutoPublishAlias"));
+    assertEquals(Map.of("Fn::Sub", "configuration ${ConfigurationDigest.Digest}"), function.get("VersionDescription"),
+        "every configuration change publishes a version (SamTemplateVersioningTest)");
     assertEquals(Map.of("ApplyOn", "PublishedVersions"), function.get("SnapStart"));
     assertEquals(Map.of("Ref", "MemorySize"), function.get("MemorySize"));
     assertEquals(Map.of("Ref", "TimeoutSeconds"), function.get("Timeout"));
@@ -94,25 +93,72 @@ class SamTemplateTest {
   }
 
   @Test
-  void theHandlerIsAPublicRequestStreamHandlerOfTheJarTheTemplateDeploys() throws Exception {
-    String handler = (String) function().get("Handler");
-    assertEquals(HANDLER_CLASS + "::handleRequest", handler);
-    Path jar = samDir.resolve((String) function().get("CodeUri")).normalize();
-    assertTrue(Files.isRegularFile(jar), "CodeUri " + jar + " is the built deployment jar (mvn install first)");
+  void theDigestMirrorsEverySettingThatConfiguresAVersion() {
+    Map<String, Object> function = function();
+    Map<String, Object> digest = map(resources.get("ConfigurationDigest"));
+    assertEquals("Custom::ConfigurationDigest", digest.get("Type"));
+    Map<String, Object> values = map(map(digest.get("Properties")).get("Values"));
+    assertEquals(List.of("Handler", "Runtime", "Architectures", "MemorySize", "Timeout", "Layers", "Environment"),
+        List.copyOf(values.keySet()));
+    for (Map.Entry<String, Object> value : values.entrySet()) {
+      assertEquals(function.get(value.getKey()), value.getValue(), value.getKey() + " is mirrored exactly");
+    }
+    // Whatever else configures the function refers to no parameter (SAM's own hash covers CodeUri and SnapStart).
+    TreeSet<String> elsewhere = new TreeSet<>();
+    function.forEach((property, value) -> {
+      if (!values.containsKey(property)) {
+        elsewhere.addAll(parametersIn(value));
+      }
+    });
+    assertEquals(new TreeSet<>(), elsewhere, "parameters that reach the function outside the digest");
+    assertFalse(parametersIn(values).isEmpty());
+    assertEquals(Map.of("Fn::GetAtt", List.of("ConfigurationDigestFunction", "Arn")),
+        map(digest.get("Properties")).get("ServiceToken"));
+  }
 
-    // The platform loader as parent: the handler and its interfaces must come from the jar, not from this test.
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
-        ClassLoader.getPlatformClassLoader())) {
-      Class<?> type = Class.forName(HANDLER_CLASS, false, loader);
-      Class<?> streamHandler = Class.forName("com.amazonaws.services.lambda.runtime.RequestStreamHandler", false,
-          loader);
-      Class<?> context = Class.forName("com.amazonaws.services.lambda.runtime.Context", false, loader);
-      assertTrue(streamHandler.isAssignableFrom(type));
-      assertTrue(Modifier.isPublic(type.getModifiers()));
-      assertTrue(Modifier.isPublic(type.getConstructor().getModifiers()), "Lambda needs a public no-arg constructor");
-      Method method = type.getMethod(handler.substring(handler.indexOf("::") + 2), InputStream.class,
-          OutputStream.class, context);
-      assertTrue(Modifier.isPublic(method.getModifiers()));
+  /** The parameters a value refers to: by Ref, in Fn::Sub, and through the Conditions of its Fn::If. */
+  static TreeSet<String> parametersIn(Object value) {
+    TreeSet<String> found = new TreeSet<>();
+    collect(value, map(template.get("Parameters")), map(template.get("Conditions")), found);
+    return found;
+  }
+
+  private static void collect(Object value, Map<String, Object> parameters, Map<String, Object> conditions,
+      TreeSet<String> found) {
+    if (value instanceof List<?> items) {
+      items.forEach(item -> collect(item, parameters, conditions, found));
+      return;
+    }
+    if (!(value instanceof Map<?, ?> map)) {
+      return;
+    }
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      Object argument = entry.getValue();
+      switch (String.valueOf(entry.getKey())) {
+        case "Ref" -> {
+          if (parameters.containsKey(String.valueOf(argument))) {
+            found.add(String.valueOf(argument));
+          }
+        }
+        case "Condition" -> collect(conditions.get(String.valueOf(argument)), parameters, conditions, found);
+        case "Fn::If" -> {
+          collect(conditions.get(String.valueOf(list(argument).get(0))), parameters, conditions, found);
+          collect(list(argument).subList(1, 3), parameters, conditions, found);
+        }
+        case "Fn::Sub" -> {
+          Matcher matcher = Pattern.compile("\\$\\{([A-Za-z0-9]+)}")
+              .matcher(String.valueOf(argument instanceof List<?> sub ? sub.get(0) : argument));
+          while (matcher.find()) {
+            if (parameters.containsKey(matcher.group(1))) {
+              found.add(matcher.group(1));
+            }
+          }
+          if (argument instanceof List<?> sub) {
+            collect(sub.get(1), parameters, conditions, found);
+          }
+        }
+        default -> collect(argument, parameters, conditions, found);
+      }
     }
   }
 
@@ -137,7 +183,7 @@ class SamTemplateTest {
         "HealthLake may test-invoke the Lambda while creating the data store");
     assertEquals("Retain", store.get("DeletionPolicy"));
     Map<String, Object> idp = map(map(store.get("Properties")).get("IdentityProviderConfiguration"));
-    assertEquals("SMART_ON_FHIR", idp.get("AuthorizationStrategy"));
+    assertEquals(Map.of("Ref", "SmartVersion"), idp.get("AuthorizationStrategy"));
     assertEquals(Map.of("Ref", "AuthorizerFunction.Alias"), idp.get("IdpLambdaArn"));
     assertEquals(map(properties("HealthLakeInvokePermission")).get("FunctionName"), idp.get("IdpLambdaArn"),
         "the permission and the data store name the same alias");
@@ -244,6 +290,199 @@ class SamTemplateTest {
       }
     }
     assertEquals(new TreeSet<>(), unknown, "variables no source file reads (typos?)");
+  }
+
+  @Test
+  void theSmartVersionIsTheDataStoresStrategyAndTheAuthorizersScopePolicy() {
+    Map<String, Object> parameter = map(map(template.get("Parameters")).get("SmartVersion"));
+    assertEquals("SMART_ON_FHIR", parameter.get("Default"));
+    assertEquals(List.of("SMART_ON_FHIR", "SMART_ON_FHIR_V1"), parameter.get("AllowedValues"));
+    for (Map.Entry<String, String> version : Map.of("SMART_ON_FHIR", "v2", "SMART_ON_FHIR_V1", "v1").entrySet()) {
+      CloudFormationValues values = new CloudFormationValues(template, Map.of("SmartVersion", version.getKey()));
+      assertEquals(version.getKey(), values.resolve(map(properties("FhirDatastore")
+          .get("IdentityProviderConfiguration")).get("AuthorizationStrategy")));
+      assertEquals(version.getValue(), environment(values).get("AUTHORIZER_SMART_VERSION"));
+    }
+  }
+
+  @Test
+  void eachParameterOfARealDeploymentSetsItsVariable() {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    parameters.put("CognitoUserPoolId", "us-east-1_AbCdEf123");
+    parameters.put("CognitoScopePrefix", "https://fhir.example.com/");
+    parameters.put("RoleMapping", "{\"rules\":[]}");
+    parameters.put("RoleMappingFile", "/opt/role-mapping.json");
+    parameters.put("RequestBudgetMs", "600");
+    parameters.put("CallTimeoutMs", "400");
+    parameters.put("LogLevel", "debug");
+    parameters.put("MetricsNamespace", "Hospital/SmartAuthorizer");
+    Map<String, String> variables = Map.of("CognitoUserPoolId", "AUTHORIZER_COGNITO_USER_POOL_ID",
+        "CognitoScopePrefix", "AUTHORIZER_COGNITO_SCOPE_PREFIX", "RoleMapping", "AUTHORIZER_ROLE_MAPPING",
+        "RoleMappingFile", "AUTHORIZER_ROLE_MAPPING_FILE", "RequestBudgetMs", "AUTHORIZER_REQUEST_BUDGET_MS",
+        "CallTimeoutMs", "AUTHORIZER_TIMEOUT_MS", "LogLevel", "AUTHORIZER_LOG_LEVEL", "MetricsNamespace",
+        "AUTHORIZER_METRICS_NAMESPACE");
+    Map<String, Object> environment = environment(new CloudFormationValues(template, parameters));
+    parameters.forEach((parameter, value) -> assertEquals(value, environment.get(variables.get(parameter)), parameter));
+    assertEquals("700", environment(new CloudFormationValues(template, Map.of()))
+        .get("AUTHORIZER_REQUEST_BUDGET_MS"), "the authorizer's own default, said out loud");
+  }
+
+  @Test
+  void aRoleMappingLayerIsReadFromOptUnlessRoleMappingFileSaysOtherwise() {
+    String layer = "arn:aws:lambda:us-east-1:111122223333:layer:role-mapping:4";
+    CloudFormationValues values = new CloudFormationValues(template, Map.of("RoleMappingLayerArn", layer));
+    assertEquals("/opt/role-mapping.json", environment(values).get("AUTHORIZER_ROLE_MAPPING_FILE"));
+    assertEquals(List.of(layer), values.resolve(function().get("Layers")));
+    assertEquals("/opt/mapping/hospital.json", environment(new CloudFormationValues(template, Map.of(
+        "RoleMappingLayerArn", layer, "RoleMappingFile", "/opt/mapping/hospital.json")))
+        .get("AUTHORIZER_ROLE_MAPPING_FILE"));
+    String provider = "arn:aws:lambda:us-east-1:111122223333:layer:auth0:2";
+    assertEquals(List.of(provider, layer), new CloudFormationValues(template, Map.of("RoleMappingLayerArn", layer,
+        "ProviderLayerArn", provider)).resolve(function().get("Layers")));
+    assertEquals(List.of(), new CloudFormationValues(template, Map.of()).resolve(function().get("Layers")));
+  }
+
+  @Test
+  void emptyParametersSetNoVariable() {
+    Map<String, Object> environment = environment(new CloudFormationValues(template, Map.of()));
+    for (Map.Entry<String, Object> variable : environment.entrySet()) {
+      assertFalse(String.valueOf(variable.getValue()).isBlank(), variable.getKey() + " is set but empty");
+    }
+    for (String unset : List.of("AUTHORIZER_PROVIDERS", "AUTHORIZER_AUDIENCE", "AUTHORIZER_CLIENT_IDS",
+        "AUTHORIZER_COGNITO_USER_POOL_ID", "AUTHORIZER_COGNITO_CLIENT_IDS", "AUTHORIZER_COGNITO_SCOPE_PREFIX",
+        "AUTHORIZER_KEYCLOAK_MODE", "AUTHORIZER_INTROSPECTION_URL", "AUTHORIZER_CLIENT_SECRET_ID",
+        "AUTHORIZER_ROLE_MAPPING", "AUTHORIZER_ROLE_MAPPING_FILE")) {
+      assertFalse(environment.containsKey(unset), unset);
+    }
+    assertEquals("jwks", environment.get("AUTHORIZER_PROVIDER"));
+  }
+
+  @Test
+  void severalProvidersSetNoSingleProviderSetting() {
+    // With AUTHORIZER_PROVIDERS an unscoped provider setting is a configuration error: none is set, whatever is given.
+    Map<String, String> parameters = new LinkedHashMap<>();
+    parameters.put("Providers", "staff:keycloak,patients:cognito");
+    parameters.put("Provider", "keycloak");
+    parameters.put("Audience", "api://fhir");
+    parameters.put("ClientIds", "ehr");
+    parameters.put("CognitoUserPoolId", "us-east-1_AbCdEf123");
+    parameters.put("CognitoClientIds", "app");
+    parameters.put("CognitoScopePrefix", "https://fhir.example.com/");
+    parameters.put("IntrospectionUrl", "https://idp.example.com/introspect");
+    parameters.put("ClientSecretArn", "arn:aws:secretsmanager:us-east-1:111122223333:secret:s-AbCdEf");
+    CloudFormationValues values = new CloudFormationValues(template, parameters);
+    Map<String, Object> environment = environment(values);
+    assertEquals("staff:keycloak,patients:cognito", environment.get("AUTHORIZER_PROVIDERS"));
+    TreeSet<String> providerSettings = new TreeSet<>();
+    for (String name : environment.keySet()) {
+      if (name.startsWith("AUTHORIZER_") && !HOST_VARIABLES.contains(name)) {
+        providerSettings.add(name);
+      }
+    }
+    assertEquals(new TreeSet<>(), providerSettings);
+    assertTrue(String.valueOf(values.resolve(properties("AuthorizerExecutionRole").get("Policies")))
+        .contains("secretsmanager:GetSecretValue"), "the role may still read the one secret, for an instance's use");
+  }
+
+  /** The handler's own variables (lambda's KnownSettings.HOST_KEYS); every other AUTHORIZER_ variable is a provider's. */
+  static final List<String> HOST_VARIABLES = List.of("AUTHORIZER_PROVIDERS", "AUTHORIZER_IAM_ROLE_ARN",
+      "AUTHORIZER_ROLE_MAPPING", "AUTHORIZER_ROLE_MAPPING_FILE", "AUTHORIZER_TIMEOUT_MS", "AUTHORIZER_INIT_TIMEOUT_MS",
+      "AUTHORIZER_REQUEST_BUDGET_MS", "AUTHORIZER_LOG_LEVEL", "AUTHORIZER_METRICS", "AUTHORIZER_METRICS_NAMESPACE",
+      "AUTHORIZER_SMART_VERSION");
+
+  @Test
+  void anExistingDataStoreIsServedInsteadOfANewOneAndIsTheOnlyOneHealthLakeMayUseTheAuthorizerFor() {
+    String id = "0123456789abcdef0123456789abcdef";
+    CloudFormationValues existing = new CloudFormationValues(template, Map.of("ExistingDatastoreId", id));
+    CloudFormationValues created = new CloudFormationValues(template, Map.of());
+    assertEquals("ShouldCreateDatastore", map(resources.get("FhirDatastore")).get("Condition"));
+    assertFalse(existing.condition("ShouldCreateDatastore"));
+    assertTrue(created.condition("ShouldCreateDatastore"));
+    assertFalse(new CloudFormationValues(template, Map.of("CreateDatastore", "false"))
+        .condition("ShouldCreateDatastore"));
+    String store = "arn:aws:healthlake:us-east-1:111122223333:datastore/fhir/";
+    Object permission = properties("HealthLakeInvokePermission").get("SourceArn");
+    Object trust = map(map(list(map(properties("HealthLakeSmartRole").get("AssumeRolePolicyDocument"))
+        .get("Statement")).get(0)).get("Condition")).get("ArnLike");
+    assertEquals(store + id, existing.resolve(permission));
+    assertEquals(Map.of("aws:SourceArn", store + id), existing.resolve(trust));
+    assertEquals(store + "*", created.resolve(permission), "the new data store's id is not known before it exists");
+    assertEquals(Map.of("aws:SourceArn", store + "*"), created.resolve(trust));
+    Map<String, Object> outputs = map(template.get("Outputs"));
+    assertEquals("https://healthlake.us-east-1.amazonaws.com/datastore/" + id + "/r4/",
+        existing.resolve(map(outputs.get("DatastoreEndpoint")).get("Value")));
+  }
+
+  @Test
+  void theAlarmsWatchEnvironmentFaultsLatencyErrorsAndThrottles() {
+    Map<String, Object> function = Map.of("Name", "FunctionName", "Value", Map.of("Ref", "AuthorizerFunction"));
+    Map<String, Object> alias = Map.of("Name", "Resource", "Value", Map.of("Fn::Sub", "${AuthorizerFunction}:live"));
+    Map<String, Object> faults = alarm("EnvironmentFaultsAlarm");
+    assertEquals(Map.of("Ref", "MetricsNamespace"), faults.get("Namespace"), "AUTHORIZER_METRICS_NAMESPACE's");
+    assertEquals(Map.of("Ref", "MetricsNamespace"),
+        map(map(function().get("Environment")).get("Variables")).get("AUTHORIZER_METRICS_NAMESPACE"));
+    assertEquals("EnvironmentFaults", faults.get("MetricName"));
+    assertEquals(List.of(function), faults.get("Dimensions"));
+    assertEquals("Sum", faults.get("Statistic"));
+    assertEquals(0, faults.get("Threshold"));
+    assertEquals("GreaterThanThreshold", faults.get("ComparisonOperator"));
+
+    Map<String, Object> latency = alarm("LatencyAlarm");
+    assertEquals(Map.of("Ref", "MetricsNamespace"), latency.get("Namespace"));
+    assertEquals("Latency", latency.get("MetricName"));
+    assertEquals("Milliseconds", latency.get("Unit"));
+    assertEquals(List.of(function), latency.get("Dimensions"));
+    assertEquals("p99", latency.get("ExtendedStatistic"));
+    assertEquals(300, latency.get("Period"));
+    assertEquals(Map.of("Ref", "LatencyAlarmMs"), latency.get("Threshold"));
+    assertEquals(800, map(map(template.get("Parameters")).get("LatencyAlarmMs")).get("Default"));
+
+    for (String name : List.of("ErrorsAlarm", "ThrottlesAlarm")) {
+      Map<String, Object> lambda = alarm(name);
+      assertEquals("AWS/Lambda", lambda.get("Namespace"));
+      assertEquals(name.replace("Alarm", ""), lambda.get("MetricName"));
+      assertEquals(List.of(function, alias), lambda.get("Dimensions"), "the alias HealthLake invokes");
+      assertEquals("Sum", lambda.get("Statistic"));
+      assertEquals(0, lambda.get("Threshold"));
+    }
+    for (String name : List.of("EnvironmentFaultsAlarm", "LatencyAlarm", "ErrorsAlarm", "ThrottlesAlarm")) {
+      assertEquals("notBreaching", alarm(name).get("TreatMissingData"), name + ": no requests, no alarm");
+    }
+  }
+
+  @Test
+  void theAlarmsNotifyTheTopicOnlyWhenOneIsGiven() {
+    String topic = "arn:aws:sns:us-east-1:111122223333:alarms";
+    CloudFormationValues with = new CloudFormationValues(template, Map.of("AlarmTopicArn", topic));
+    CloudFormationValues without = new CloudFormationValues(template, Map.of());
+    for (String name : List.of("EnvironmentFaultsAlarm", "LatencyAlarm", "ErrorsAlarm", "ThrottlesAlarm")) {
+      Map<String, Object> alarm = map(with.resolve(alarm(name)));
+      assertEquals(List.of(topic), alarm.get("AlarmActions"), name);
+      assertEquals(List.of(topic), alarm.get("OKActions"), name);
+      Map<String, Object> silent = map(without.resolve(alarm(name)));
+      assertFalse(silent.containsKey("AlarmActions") || silent.containsKey("OKActions"), name);
+    }
+  }
+
+  @Test
+  void theAlarmedDecisionMetricsAreOnesTheCodeWrites() throws IOException {
+    String sources = mainSources();
+    for (String name : List.of("EnvironmentFaultsAlarm", "LatencyAlarm")) {
+      String metric = (String) alarm(name).get("MetricName");
+      assertTrue(sources.contains("\"" + metric + "\""), metric + " is a metric name in the code");
+    }
+    assertTrue(sources.contains("\"SmartAuthorizer\""), "the default namespace");
+    assertEquals("SmartAuthorizer", map(map(template.get("Parameters")).get("MetricsNamespace")).get("Default"));
+  }
+
+  static Map<String, Object> alarm(String logicalId) {
+    assertEquals("AWS::CloudWatch::Alarm", map(resources.get(logicalId)).get("Type"), logicalId);
+    return properties(logicalId);
+  }
+
+  /** The function's variables as CloudFormation sets them with these parameter values. */
+  static Map<String, Object> environment(CloudFormationValues values) {
+    return map(values.resolve(map(function().get("Environment")).get("Variables")));
   }
 
   @Test
