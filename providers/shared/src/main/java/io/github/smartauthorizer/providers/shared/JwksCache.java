@@ -32,6 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       {@link HttpFetcher}'s timeout and size cap.
  *   <li><b>Deadline.</b> A request's lock wait, discovery call and JWKS call all end by the request's
  *       {@link Deadline}; when it has passed and no usable key is at hand, the answer is {@code IDP_UNAVAILABLE}.
+ *   <li><b>Keys supplied up front</b> ({@link Builder#suppliedKeys}): held from the start as if fetched when the
+ *       cache was built, so no fetch is needed at init or for the first request. Every rule above applies to them
+ *       unchanged, with the JWKS location as the source of refreshes: the first refresh runs in the background from
+ *       three quarters of the TTL, an unknown {@code kid} refetches at once, and max-stale counts from when they were
+ *       supplied. {@link #prefetch()} fetches nothing while they are held untouched.
  * </ul>
  */
 public final class JwksCache {
@@ -53,12 +58,15 @@ public final class JwksCache {
   private final AtomicBoolean backgroundRefreshRunning = new AtomicBoolean();
   private final AtomicLong fetches = new AtomicLong();
 
-  private volatile State state = new State(null, null, null);
+  private volatile State state;
   /** Until when unknown kids cause no refetch: set by a refetch that did not find the kid; {@code null} at first. */
   private volatile Instant quietUntil;
 
-  /** What is known: the keys (or {@code null}), when they were fetched, when a fetch was last attempted. */
-  private record State(JwkSet keys, Instant fetchedAt, Instant lastAttemptAt) {}
+  /**
+   * What is known: the keys (or {@code null}), when they were fetched (or supplied), when a fetch was last attempted
+   * ({@code null} before the first), and whether the keys are the ones supplied up front.
+   */
+  private record State(JwkSet keys, Instant fetchedAt, Instant lastAttemptAt, boolean supplied) {}
 
   private JwksCache(Builder b) {
     this.fetcher = Objects.requireNonNull(b.fetcher, "fetcher");
@@ -73,6 +81,8 @@ public final class JwksCache {
     this.lockWait = b.lockWait;
     this.refreshExecutor = b.refreshExecutor;
     this.log = b.log;
+    this.state = b.suppliedKeys == null ? new State(null, null, null, false)
+        : new State(b.suppliedKeys, clock.instant(), null, true);
   }
 
   public static Builder builder() {
@@ -82,6 +92,11 @@ public final class JwksCache {
   /**
    * Fetches the keys now (at init or a SnapStart checkpoint), with the init timeout; a failure is logged, not thrown.
    *
+   * <p>While the keys supplied up front are held untouched (no fetch has been attempted since they were supplied),
+   * fetches nothing and trusts them as of now instead: this is an init, or a SnapStart checkpoint or restore, whose
+   * snapshot was taken before any request and holds the same supplied keys a cold start would read. Their TTL, its
+   * background refresh and max-stale then count from now.
+   *
    * @return whether keys are now cached
    */
   public boolean prefetch() {
@@ -90,7 +105,7 @@ public final class JwksCache {
 
   /**
    * Fetches the keys now with this timeout (a SnapStart checkpoint or restore, whose timeout the host gives); a
-   * failure is logged, not thrown.
+   * failure is logged, not thrown. Keys supplied up front are trusted as of now instead, as in {@link #prefetch()}.
    *
    * @param timeout the longest the fetch (the discovery call and the JWKS call) may take
    * @return whether keys are now cached
@@ -100,8 +115,31 @@ public final class JwksCache {
   }
 
   private boolean prefetch(HttpFetcher using) {
-    fetchIfStillNeeded(clock.instant(), true, using, Deadline.none());
+    if (!trustSuppliedKeysAsOfNow()) {
+      fetchIfStillNeeded(clock.instant(), true, using, Deadline.none());
+    }
     return state.keys != null;
+  }
+
+  /**
+   * Trusts the keys supplied up front as of now, when they are held and no fetch has been attempted since.
+   *
+   * @return whether they were (and nothing needs fetching)
+   */
+  private boolean trustSuppliedKeysAsOfNow() {
+    if (!state.supplied || !lock(Deadline.none())) {
+      return false;
+    }
+    try {
+      State current = state;
+      if (!current.supplied || current.lastAttemptAt != null) {
+        return false;
+      }
+      state = new State(current.keys, clock.instant(), null, true);
+      return true;
+    } finally {
+      fetchLock.unlock();
+    }
   }
 
   /** How many fetches this cache has attempted (for metrics and tests). */
@@ -118,6 +156,11 @@ public final class JwksCache {
   public int size() {
     JwkSet keys = state.keys;
     return keys == null ? 0 : keys.size();
+  }
+
+  /** Whether the keys held are those supplied up front (no fetch has replaced them yet), for diagnostics. */
+  boolean holdsSuppliedKeys() {
+    return state.supplied;
   }
 
   /** The key for a token, with no request deadline (tools and tests); see {@link #key(String, JwsAlgorithm, Deadline)}. */
@@ -284,13 +327,13 @@ public final class JwksCache {
     fetches.incrementAndGet();
     try {
       JwkSet keys = load(using, deadline);
-      State next = new State(keys, attemptAt, attemptAt);
+      State next = new State(keys, attemptAt, attemptAt, false);
       state = next;
       return next;
     } catch (IOException | JwkSetParser.InvalidJwksException | RuntimeException e) {
       log.log(Level.WARNING, "JWKS fetch from {0} failed: {1}", location, e.getClass().getSimpleName() + ": "
           + e.getMessage());
-      State next = new State(current.keys, current.fetchedAt, attemptAt);
+      State next = new State(current.keys, current.fetchedAt, attemptAt, current.supplied);
       state = next;
       return next;
     }
@@ -321,6 +364,7 @@ public final class JwksCache {
     private Duration maxStale = Duration.ofHours(6);
     private Duration lockWait = Duration.ofMillis(500);
     private Executor refreshExecutor = BACKGROUND;
+    private JwkSet suppliedKeys;
     private System.Logger log = System.getLogger(JwksCache.class.getName());
 
     private Builder() {}
@@ -375,6 +419,16 @@ public final class JwksCache {
     /** Where background refreshes run; {@code null} disables them (every refresh then happens at the TTL). */
     public Builder refreshExecutor(Executor value) {
       this.refreshExecutor = value;
+      return this;
+    }
+
+    /**
+     * Keys supplied up front (parsed under the key policy of {@link JwkSetParser} by the caller, e.g. from
+     * {@code AUTHORIZER_JWKS_FILE}): held from the start as if fetched when the cache is built, so the first request
+     * needs no fetch; the {@linkplain #location location} stays the source of every refresh. Default: none.
+     */
+    public Builder suppliedKeys(JwkSet value) {
+      this.suppliedKeys = value;
       return this;
     }
 

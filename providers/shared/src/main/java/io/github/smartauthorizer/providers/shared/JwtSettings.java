@@ -21,7 +21,14 @@ import java.util.Set;
  *   <tr><td>{@code AUTHORIZER_JWKS_TTL_SECONDS}</td><td>10 to 86400; default 900</td></tr>
  *   <tr><td>{@code AUTHORIZER_JWKS_REFETCH_INTERVAL_SECONDS}</td><td>1 to 3600; default 30</td></tr>
  *   <tr><td>{@code AUTHORIZER_JWKS_MAX_STALE_SECONDS}</td><td>0 to 604800; default 21600</td></tr>
+ *   <tr><td>{@code AUTHORIZER_JWKS_FILE}</td><td>the path of a JWKS file (e.g. {@code /opt/jwks.json}) whose keys are
+ *       trusted from init without a fetch</td></tr>
+ *   <tr><td>{@code AUTHORIZER_JWKS}</td><td>instead: the JWKS document itself</td></tr>
  * </table>
+ *
+ * <p>Keys supplied up front ({@code AUTHORIZER_JWKS_FILE} or {@code AUTHORIZER_JWKS}, see {@link SuppliedJwks}) are
+ * held by the key cache as if fetched at init ({@link JwksCache.Builder#suppliedKeys}); the JWKS URI, or discovery,
+ * stays the source of every refresh.
  */
 public final class JwtSettings {
   /** The largest JWKS or discovery document accepted. */
@@ -38,13 +45,17 @@ public final class JwtSettings {
   static final String JWKS_TTL_SECONDS = "JWKS_TTL_SECONDS";
   static final String JWKS_REFETCH_INTERVAL_SECONDS = "JWKS_REFETCH_INTERVAL_SECONDS";
   static final String JWKS_MAX_STALE_SECONDS = "JWKS_MAX_STALE_SECONDS";
+  /** The key of {@code AUTHORIZER_JWKS}, a JWKS document supplied up front. */
+  static final String JWKS = "JWKS";
+  /** The key of {@code AUTHORIZER_JWKS_FILE}, the path of a JWKS file supplied up front. */
+  static final String JWKS_FILE = "JWKS_FILE";
 
   /**
    * Every key {@link #issuer}, {@link #location} and {@link #configure} read (without the {@code AUTHORIZER_}
    * prefix), for a provider's {@link io.github.smartauthorizer.api.spi.AuthorizerProvider#settingNames()}. Sorted.
    */
   public static final Set<String> SETTING_NAMES = TokenSettings.union(Set.of(ISSUER, JWKS_URI, AUDIENCE, ALGORITHMS,
-      REQUIRED_TOKEN_TYPE, JWKS_TTL_SECONDS, JWKS_REFETCH_INTERVAL_SECONDS, JWKS_MAX_STALE_SECONDS),
+      REQUIRED_TOKEN_TYPE, JWKS_TTL_SECONDS, JWKS_REFETCH_INTERVAL_SECONDS, JWKS_MAX_STALE_SECONDS, JWKS, JWKS_FILE),
       TokenSettings.SETTING_NAMES);
 
   private JwtSettings() {}
@@ -62,11 +73,14 @@ public final class JwtSettings {
 
   /**
    * A validator builder for an issuer and key location, with every shared setting read and validated and the key
-   * cache built. The caller adds its own checks, builds, and should then prefetch the keys.
+   * cache built (holding the keys supplied up front, if any). The caller adds its own checks, builds, and should then
+   * prefetch the keys (which fetches nothing when they were supplied).
    */
   public static JwtValidator.Builder configure(ProviderContext context, String issuer, JwksLocation location) {
     Configuration config = context.configuration();
     Set<JwsAlgorithm> algorithms = algorithms(config);
+    System.Logger log = context.logger(JwksCache.class.getName());
+    JwkSet supplied = SuppliedJwks.read(config, algorithms, log).orElse(null);
     JwksCache keys = JwksCache.builder()
         .fetcher(new HttpFetcher(context.remoteCallTimeout(), MAX_DOCUMENT_BYTES))
         .initTimeout(context.initTimeout())
@@ -77,7 +91,8 @@ public final class JwtSettings {
         .refetchInterval(config.seconds(JWKS_REFETCH_INTERVAL_SECONDS, Duration.ofSeconds(30), 1, 3_600))
         .maxStale(config.seconds(JWKS_MAX_STALE_SECONDS, Duration.ofHours(6), 0, 604_800))
         .lockWait(context.remoteCallTimeout())
-        .log(context.logger(JwksCache.class.getName()))
+        .suppliedKeys(supplied)
+        .log(log)
         .build();
     return JwtValidator.builder()
         .issuer(issuer)

@@ -84,11 +84,11 @@ public final class JwtValidator implements TokenValidator {
   }
 
   /**
-   * Before a SnapStart checkpoint: fetches the keys, each call bounded by {@code timeout}, then runs the decision path
-   * with no network: RS256 and ES256 tokens of this issuer, signed by key pairs generated now and kept nowhere, go
-   * through {@link VerificationKey} and through this validator's pipeline with the throwaway key handed in (never
-   * through the key cache, so no unknown {@code kid} causes a fetch). Never throws; a failed fetch is logged by the key
-   * cache.
+   * Before a SnapStart checkpoint: fetches the keys, each call bounded by {@code timeout} (keys supplied up front need
+   * no fetch: {@link JwksCache#prefetch()}), then runs the decision path with no network: RS256 and ES256 tokens of
+   * this issuer, signed by key pairs generated now and kept nowhere, go through {@link VerificationKey} and through
+   * this validator's pipeline with the throwaway key handed in (never through the key cache, so no unknown {@code kid}
+   * causes a fetch). Never throws; a failed fetch is logged by the key cache.
    */
   @Override
   public void prime(Duration timeout) {
@@ -100,7 +100,10 @@ public final class JwtValidator implements TokenValidator {
     primeDecisionPath();
   }
 
-  /** After a SnapStart restore: fetches the keys again (a rotation may have happened meanwhile). Never throws. */
+  /**
+   * After a SnapStart restore: fetches the keys again (a rotation may have happened meanwhile); keys supplied up front
+   * are trusted as of the restore instead, as at a cold start ({@link JwksCache#prefetch()}). Never throws.
+   */
   @Override
   public void refreshAfterRestore(Duration timeout) {
     try {
@@ -116,7 +119,7 @@ public final class JwtValidator implements TokenValidator {
     int size = keys.size();
     long fetches = keys.fetchCount();
     String state = size + " verification key" + (size == 1 ? "" : "s") + " cached after " + fetches + " fetch"
-        + (fetches == 1 ? "" : "es");
+        + (fetches == 1 ? "" : "es") + (keys.holdsSuppliedKeys() ? " (supplied up front)" : "");
     List<String> problems = size > 0 ? List.of() : List.of("no verification key could be fetched (the log says why);"
         + " every request is denied IDP_UNAVAILABLE until the JWKS answers");
     return new ValidatorDiagnostics("JWTs verified locally against the issuer's JWKS",
