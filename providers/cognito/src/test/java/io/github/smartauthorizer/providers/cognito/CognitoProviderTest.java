@@ -22,6 +22,7 @@ import io.github.smartauthorizer.providers.shared.TestClock;
 import io.github.smartauthorizer.providers.shared.TestIssuer;
 import io.github.smartauthorizer.providers.shared.TestKeys;
 import io.github.smartauthorizer.providers.shared.TestProviderContext;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -89,6 +90,16 @@ class CognitoProviderTest {
     assertEquals("example-patient-1", verified.stringClaim("patient").orElseThrow());
     assertNull(verified.times().notBefore(), "Cognito sets no nbf");
     assertEquals(clock.epochSecond(), verified.times().notBeforeOrIssuedAt());
+  }
+
+  @Test
+  void thePoolsJwksSuppliedUpFrontNeedsNoRequestToTheJwksEndpoint() {
+    TokenValidator validator = validator("AUTHORIZER_JWKS",
+        new String(CognitoTokens.jwks(accessKey, idKey), StandardCharsets.UTF_8));
+
+    accepted(validate(validator, tokens.signAccess(tokens.userAccessToken())));
+
+    assertEquals(0, cognito.jwksRequests(), "nothing fetched at init nor for the first decision");
   }
 
   @Test

@@ -26,6 +26,7 @@ import io.github.smartauthorizer.providers.shared.TestIssuer;
 import io.github.smartauthorizer.providers.shared.TestKeys;
 import io.github.smartauthorizer.providers.shared.TestProviderContext;
 import io.github.smartauthorizer.providers.shared.TestTokens;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
@@ -337,6 +338,19 @@ class KeycloakProviderTest {
 
     accepted(validate(validator, tokens.sign(tokens.userAccessToken())));
     assertEquals(1, keycloak.certsRequests());
+  }
+
+  @Test
+  void aCopyOfTheRealmsCertsSuppliedUpFrontNeedsNoRequestToTheCertsEndpoint() {
+    String certs = new String(KeycloakTokens.certs((RSAPublicKey) realmKey.getPublic(),
+        (RSAPublicKey) encryptionKey.getPublic()), StandardCharsets.UTF_8);
+    TokenValidator validator = validator("AUTHORIZER_JWKS", certs);
+
+    accepted(validate(validator, tokens.sign(tokens.userAccessToken())));
+
+    assertEquals(0, keycloak.certsRequests(), "nothing fetched at init nor for the first decision");
+    assertEquals("1 verification key cached after 0 fetches (supplied up front)", validator.diagnostics().state(),
+        "the realm's encryption key is skipped, as in a fetched certs document");
   }
 
   @AfterAll
