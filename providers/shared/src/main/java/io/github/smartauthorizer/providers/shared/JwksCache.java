@@ -72,7 +72,8 @@ public final class JwksCache {
     this.maxStale = b.maxStale;
     this.lockWait = b.lockWait;
     this.refreshExecutor = b.refreshExecutor;
-    this.log = b.log;
+    // The platform logger only when none was given: it starts java.util.logging, which a cold start need not load.
+    this.log = b.log != null ? b.log : System.getLogger(JwksCache.class.getName());
   }
 
   public static Builder builder() {
@@ -321,7 +322,7 @@ public final class JwksCache {
     private Duration maxStale = Duration.ofHours(6);
     private Duration lockWait = Duration.ofMillis(500);
     private Executor refreshExecutor = BACKGROUND;
-    private System.Logger log = System.getLogger(JwksCache.class.getName());
+    private System.Logger log;
 
     private Builder() {}
 
