@@ -27,8 +27,9 @@ final class InitWarmup {
   private static final AtomicBoolean STARTED = new AtomicBoolean();
 
   /**
-   * The JVM option {@code -D}{@value #SWITCH}{@code =off} turns the warm-up off, for the cold-start harness to
-   * measure what it buys; it is not a setting for deployments.
+   * The JVM option {@code -D}{@value #SWITCH}: {@code off} or {@code on} turn the warm-up off or on whatever the CPU,
+   * for the cold-start harness to measure what it buys; it is not a setting for deployments. Unset, the warm-up runs
+   * only when the JVM sees at least two processors ({@link #worthIt}).
    */
   static final String SWITCH = "smartauthorizer.initWarmup";
 
@@ -36,7 +37,8 @@ final class InitWarmup {
 
   /** Starts the warm-up of the configured providers and the handler, once per JVM; returns at once. */
   static void start(ProviderRegistry registry, Map<String, String> environment) {
-    if (!STARTED.compareAndSet(false, true) || "off".equals(System.getProperty(SWITCH))) {
+    if (!STARTED.compareAndSet(false, true)
+        || !worthIt(System.getProperty(SWITCH), Runtime.getRuntime().availableProcessors())) {
       return;
     }
     startFor(configuredProviders(registry, environment));
@@ -57,6 +59,19 @@ final class InitWarmup {
     thread.setDaemon(true);
     thread.start();
     return thread;
+  }
+
+  /**
+   * Whether to warm up on threads of its own: only with at least two processors, unless the switch says otherwise.
+   * With one (a Lambda function of up to 1,769 MB has at most one vCPU; at the default 1,024 MB it has 0.58 of one,
+   * which the JVM counts as one), a warm-up thread does no work in parallel: it only competes with the main thread for
+   * the one CPU the first response waits for.
+   */
+  static boolean worthIt(String switchValue, int processors) {
+    if ("off".equals(switchValue)) {
+      return false;
+    }
+    return "on".equals(switchValue) || processors >= 2;
   }
 
   /** The providers {@code AUTHORIZER_PROVIDER} or {@code AUTHORIZER_PROVIDERS} name and the registry knows. */

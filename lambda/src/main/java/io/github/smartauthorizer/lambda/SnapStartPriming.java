@@ -38,8 +38,8 @@ import org.crac.Resource;
  * </ol>
  *
  * <p><b>After a restore</b> (the snapshot may be hours or days old): each validator is
- * {@linkplain TokenValidator#refreshAfterRestore refreshed}: keys are fetched again, so that a rotated JWKS is seen at
- * once and no request waits for the TTL refresh, and an introspection client opens a fresh connection (the pooled
+ * {@linkplain TokenValidator#refreshAfterRestore refreshed}: keys are fetched again (keys supplied up front are
+ * trusted afresh from the restore instead), so that a rotated JWKS is seen at once and no request waits for the TTL refresh, and an introspection client opens a fresh connection (the pooled
  * ones died with the snapshot). Nothing else needs resetting: the authorizer draws no random numbers and caches
  * nothing random; the JWKS cache's times and the introspection cache's expiries are wall-clock instants checked on
  * every use, so they age correctly across a restore (and the introspection cache is empty in a snapshot: priming

@@ -76,6 +76,14 @@ class InitWarmupTest {
   }
 
   @Test
+  void aSingleProcessorGetsNoWarmUpThreadsUnlessTheSwitchSaysOn() {
+    org.junit.jupiter.api.Assertions.assertFalse(InitWarmup.worthIt(null, 1), "one CPU: the threads would only compete");
+    org.junit.jupiter.api.Assertions.assertTrue(InitWarmup.worthIt(null, 2));
+    org.junit.jupiter.api.Assertions.assertTrue(InitWarmup.worthIt("on", 1));
+    org.junit.jupiter.api.Assertions.assertFalse(InitWarmup.worthIt("off", 8));
+  }
+
+  @Test
   void nothingConfiguredWarmsUpNoProvider() {
     assertEquals(Set.of(), InitWarmup.configuredProviders(registry, Map.of()));
   }

@@ -44,9 +44,13 @@ public final class Auth0Provider implements AuthorizerProvider {
   public static final String NAME = "auth0";
 
   /** The settings read here and by {@link JwtSettings#configure}, without the {@code AUTHORIZER_} prefix. */
-  static final Set<String> SETTINGS = Set.of("AUTH0_DOMAIN", "ISSUER", "JWKS_URI", "CLIENT_IDS", "AUTH0_PERMISSIONS",
-      "AUDIENCE", "ALGORITHMS", "CLOCK_SKEW_SECONDS", "REQUIRED_TOKEN_TYPE", "MAX_TOKEN_BYTES", "JWKS_TTL_SECONDS",
-      "JWKS_REFETCH_INTERVAL_SECONDS", "JWKS_MAX_STALE_SECONDS");
+  static final Set<String> SETTINGS = settings();
+
+  private static Set<String> settings() {
+    Set<String> names = new java.util.TreeSet<>(JwtSettings.SETTING_NAMES); // the toolkit's, kept in step by it
+    names.addAll(Set.of("AUTH0_DOMAIN", "CLIENT_IDS", "AUTH0_PERMISSIONS"));
+    return Set.copyOf(names);
+  }
 
   private static final Pattern DOMAIN =
       Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+");

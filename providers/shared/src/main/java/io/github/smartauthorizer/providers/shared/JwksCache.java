@@ -80,7 +80,8 @@ public final class JwksCache {
     this.maxStale = b.maxStale;
     this.lockWait = b.lockWait;
     this.refreshExecutor = b.refreshExecutor;
-    this.log = b.log;
+    // The platform logger only when none was given: it starts java.util.logging, which a cold start need not load.
+    this.log = b.log != null ? b.log : System.getLogger(JwksCache.class.getName());
     this.state = b.suppliedKeys == null ? new State(null, null, null, false)
         : new State(b.suppliedKeys, clock.instant(), null, true);
   }
@@ -365,7 +366,7 @@ public final class JwksCache {
     private Duration lockWait = Duration.ofMillis(500);
     private Executor refreshExecutor = BACKGROUND;
     private JwkSet suppliedKeys;
-    private System.Logger log = System.getLogger(JwksCache.class.getName());
+    private System.Logger log;
 
     private Builder() {}
 
