@@ -274,9 +274,8 @@ final class RoleMapping {
           predicates.add(g -> g.resourceScopes().stream().anyMatch(SmartScope::allowsWrite) == write);
         }
         case "scopes" -> {
-          List<Pattern> patterns = strings(variable, path, value).stream().map(RoleMapping::glob).toList();
-          predicates.add(g -> g.scopes().stream().anyMatch(s -> patterns.stream().anyMatch(p ->
-              p.matcher(s).matches())));
+          List<Glob> patterns = strings(variable, path, value).stream().map(RoleMapping::glob).toList();
+          predicates.add(g -> g.scopes().stream().anyMatch(s -> patterns.stream().anyMatch(p -> p.matches(s))));
         }
         case "contexts" -> {
           Set<String> contexts = strings(variable, path, value);
@@ -345,14 +344,40 @@ final class RoleMapping {
   }
 
   /** A scope pattern: {@code *} matches any characters, everything else itself. */
-  static Pattern glob(String pattern) {
-    StringBuilder regex = new StringBuilder();
-    int start = 0;
-    for (int i = pattern.indexOf('*'); i >= 0; i = pattern.indexOf('*', start)) {
-      regex.append(Pattern.quote(pattern.substring(start, i))).append(".*");
-      start = i + 1;
+  static Glob glob(String pattern) {
+    return new Glob(pattern);
+  }
+
+  /**
+   * A scope pattern matched without a regular expression: the scope is chosen by the token's author and may be long,
+   * and a regular expression with one {@code .*} per star backtracks through every way of splitting it among the
+   * stars (found by {@code RoleMappingFuzzTest}'s long run, stuck for minutes on one input). This is the greedy
+   * wildcard match that on a mismatch only moves the last star on: at most pattern length × scope length steps.
+   */
+  record Glob(String pattern) {
+    boolean matches(String text) {
+      int p = 0;
+      int t = 0;
+      int star = -1;
+      int resume = 0;
+      while (t < text.length()) {
+        if (p < pattern.length() && pattern.charAt(p) == '*') {
+          star = p++;
+          resume = t;
+        } else if (p < pattern.length() && pattern.charAt(p) == text.charAt(t)) {
+          p++;
+          t++;
+        } else if (star >= 0) {
+          p = star + 1;
+          t = ++resume;
+        } else {
+          return false;
+        }
+      }
+      while (p < pattern.length() && pattern.charAt(p) == '*') {
+        p++;
+      }
+      return p == pattern.length();
     }
-    regex.append(Pattern.quote(pattern.substring(start)));
-    return Pattern.compile(regex.toString(), Pattern.DOTALL);
   }
 }
