@@ -90,11 +90,11 @@ public final class ColdStart {
 
   /**
    * One timed process: from its start ({@code startNanos}, {@link System#nanoTime()}) to its first line on standard
-   * output and to its exit; and, when it ran in a {@link CpuQuota} that counts them, the CPU time it used and the
-   * periods and time it was throttled (else -1).
+   * output and to its exit; and, when it ran in a {@link CpuQuota} that counts them, the CPU time it used, the
+   * quota's enforcement periods it ran in and in how many of them it was throttled (else -1).
    */
   record Run(double firstLineMs, double exitMs, int exitCode, String firstLine, long startNanos, long startWallNanos,
-      double cpuMs, long throttledPeriods, double throttledMs) {
+      double cpuMs, long periods, long throttledPeriods) {
     Run(double firstLineMs, double exitMs, int exitCode, String firstLine) {
       this(firstLineMs, exitMs, exitCode, firstLine, 0, 0, -1, -1, -1);
     }
@@ -455,35 +455,79 @@ public final class ColdStart {
   /**
    * Where the time of a cold start goes, in {@code quota} with the Lambda-like flags: {@link #runs} runs per provider
    * with {@code -Xlog:class+load,startuptime} (asynchronous, to a file, with {@code timenanos}), read into a {@link
-   * StartupTimeline} each; then what the TLS setup costs alone in the same quota ({@link TlsInitCost}).
+   * StartupTimeline} each, interleaved with as many runs without the logging (what the logging costs) and, for the
+   * first provider, with as many runs on a dynamic AppCDS archive of the same start (what loading the classes costs);
+   * then what the TLS setup costs alone in the same quota ({@link TlsInitCost}).
    */
   private void breakdown(LoopbackIssuer issuer, String quota, List<String> providers, Map<String, Path> events,
       Map<String, Map<String, String>> envs) throws IOException, InterruptedException {
     try (CpuQuota group = quota.equals("none") ? null : CpuQuota.create(Double.parseDouble(quota))) {
       for (String provider : providers) {
+        Path event = events.get(provider);
+        Map<String, String> env = envs.get(provider);
         Path xlog = work.resolve("timeline-" + provider + ".log");
         List<String> options = new ArrayList<>(LAMBDA_OPTIONS);
         options.add("-Xlog:async");
         options.add("-Xlog:class+load=info,startuptime=info:file=" + xlog + ":timenanos,uptimenanos,tid");
-        List<String> command = jarCommand(options, events.get(provider));
-        once(command, envs.get(provider), group);
+        List<String> logged = jarCommand(options, event);
+        List<String> plain = jarCommand(LAMBDA_OPTIONS, event);
+        List<String> appCds = provider.equals(providers.get(0)) ? appCdsCommand(provider, event, env) : null;
+        once(logged, env, group);
+        once(plain, env, group);
+        if (appCds != null) {
+          once(appCds, env, group);
+        }
         List<StartupTimeline> timelines = new ArrayList<>();
         List<Run> measured = new ArrayList<>();
+        List<Run> plainRuns = new ArrayList<>();
+        List<Run> appCdsRuns = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
+          plainRuns.add(once(plain, env, group));
           Files.deleteIfExists(xlog);
-          Run run = once(command, envs.get(provider), group);
+          Run run = once(logged, env, group);
           measured.add(run);
           timelines.add(StartupTimeline.of(xlog, work.resolve("last-stderr.log"), run.startNanos(),
               run.startWallNanos(), issuer.lastArrival("/issuer/.well-known/openid-configuration"),
               issuer.lastArrival("/issuer/jwks"), run.firstLineMs()));
+          if (appCds != null) {
+            appCdsRuns.add(once(appCds, env, group));
+          }
         }
         printTimeline(provider, quota, timelines, measured);
-        if (provider.equals(providers.get(0))) {
-          classLoadingShare(provider, quota, group, events.get(provider), envs.get(provider), measured);
+        System.out.printf(Locale.ROOT, "- the same start without the logging (interleaved with these runs): first "
+            + "response %s ms%s%n", Stats.of(plainRuns.stream().map(Run::firstLineMs).toList()), cpu(plainRuns));
+        if (appCds != null) {
+          printAppCds(provider, quota, group, plain, appCds, env, plainRuns, appCdsRuns);
         }
       }
       tlsAlone(quota, group);
     }
+  }
+
+  /** {@code , CPU n ms} (the median), or nothing when not counted. */
+  private static String cpu(List<Run> runs) {
+    double cpu = median(runs.stream().map(Run::cpuMs).toList());
+    return cpu < 0 ? "" : String.format(Locale.ROOT, ", CPU %.0f ms", cpu);
+  }
+
+  /**
+   * The Lambda-like command with a dynamic AppCDS archive of the classes of this start (written, outside any quota, at
+   * the exit of one run), which maps them pre-parsed and pre-verified; null if the archive was not written.
+   */
+  private List<String> appCdsCommand(String provider, Path event, Map<String, String> env)
+      throws IOException, InterruptedException {
+    Path archive = work.resolve("timeline-" + provider + ".jsa");
+    Files.deleteIfExists(archive);
+    List<String> dump = new ArrayList<>(LAMBDA_OPTIONS);
+    dump.add("-XX:ArchiveClassesAtExit=" + archive);
+    once(jarCommand(dump, event), env);
+    if (!Files.exists(archive)) {
+      System.out.println("- AppCDS: the archive was not written; see " + work.resolve("last-stderr.log"));
+      return null;
+    }
+    List<String> use = new ArrayList<>(LAMBDA_OPTIONS);
+    use.add("-XX:SharedArchiveFile=" + archive);
+    return jarCommand(use, event);
   }
 
   private void printTimeline(String provider, String quota, List<StartupTimeline> timelines, List<Run> measured) {
@@ -517,8 +561,8 @@ public final class ColdStart {
       previous = milestone;
     }
     double cpu = median(measured.stream().map(Run::cpuMs).toList());
-    double throttled = median(measured.stream().map(Run::throttledMs).toList());
-    double periods = median(measured.stream().map(r -> (double) r.throttledPeriods()).toList());
+    double periods = median(measured.stream().map(r -> (double) r.periods()).toList());
+    double throttled = median(measured.stream().map(r -> (double) r.throttledPeriods()).toList());
     List<Double> latencies = timelines.stream().map(t -> t.decisionLatencyMs).filter(d -> !Double.isNaN(d)).toList();
     System.out.println();
     System.out.printf(Locale.ROOT, "- first response %s ms (median, min–max) in these runs; the first decision's own "
@@ -549,45 +593,27 @@ public final class ColdStart {
     if (cpu >= 0) {
       System.out.printf(Locale.ROOT, "- CPU time to exit (cpuacct.usage): %.0f ms median, all threads%n", cpu);
     }
-    if (throttled >= 0) {
-      System.out.printf(Locale.ROOT, "- throttled by the quota (cpu.stat): %.0f periods of 100 ms, %.0f ms in all "
-          + "(median)%n", periods, throttled);
+    if (periods >= 0) {
+      System.out.printf(Locale.ROOT, "- the quota stopped it in %.0f of the %.0f periods of 100 ms it ran in (cpu.stat "
+          + "nr_throttled / nr_periods, medians)%n", throttled, periods);
     }
   }
 
-  /**
-   * What loading the classes from the jar costs in the quota: the same start with a dynamic AppCDS archive of its
-   * classes (written outside the quota by one run), which maps them pre-parsed and pre-verified instead.
-   */
-  private void classLoadingShare(String provider, String quota, CpuQuota group, Path event, Map<String, String> env,
-      List<Run> without) throws IOException, InterruptedException {
-    Path archive = work.resolve("timeline-" + provider + ".jsa");
-    Files.deleteIfExists(archive);
-    List<String> dump = new ArrayList<>(LAMBDA_OPTIONS);
-    dump.add("-XX:ArchiveClassesAtExit=" + archive);
-    once(jarCommand(dump, event), env);
-    if (!Files.exists(archive)) {
-      System.out.println("- AppCDS: the archive was not written; see " + work.resolve("last-stderr.log"));
-      return;
-    }
-    List<String> use = new ArrayList<>(LAMBDA_OPTIONS);
-    use.add("-XX:SharedArchiveFile=" + archive);
-    List<String> command = jarCommand(use, event);
-    once(command, env, group);
-    List<Run> with = new ArrayList<>();
-    for (int i = 0; i < runs; i++) {
-      with.add(once(command, env, group));
-    }
+  /** What loading the classes from the jar costs in the quota: the plain runs against those on the archive. */
+  private void printAppCds(String provider, String quota, CpuQuota group, List<String> plain, List<String> command,
+      Map<String, String> env, List<Run> without, List<Run> with) throws IOException, InterruptedException {
     long[] counts = classCounts(provider + "-appcds-" + quota, command, env, group);
+    long[] plainCounts = classCounts(provider + "-plain-" + quota, plain, env, group);
     double withMs = Stats.of(with.stream().map(Run::firstLineMs).toList()).median();
     double withoutMs = Stats.of(without.stream().map(Run::firstLineMs).toList()).median();
     double cpuWith = median(with.stream().map(Run::cpuMs).toList());
     double cpuWithout = median(without.stream().map(Run::cpuMs).toList());
-    System.out.printf(Locale.ROOT, "- the same start with a dynamic AppCDS archive of its classes (%.1f MB; %d classes, "
-        + "%d of them outside the archives): first response %s ms%s; so loading and verifying the classes that are not in "
-        + "the JDK's archive costs about %.0f ms of this start%s%n", Files.size(archive) / 1e6, counts[0],
-        counts[0] - counts[1], Stats.of(with.stream().map(Run::firstLineMs).toList()),
-        cpuWith < 0 ? "" : String.format(Locale.ROOT, ", CPU %.0f ms", cpuWith), withoutMs - withMs,
+    Path archive = work.resolve("timeline-" + provider + ".jsa");
+    System.out.printf(Locale.ROOT, "- the same start on a dynamic AppCDS archive of its own classes (%.1f MB; %d classes "
+        + "loaded, %d of them outside the archives; interleaved with these runs): first response %s ms%s; so loading, "
+        + "parsing and verifying the %d classes that are not in the JDK's archive costs about %.0f ms of this start%s%n",
+        Files.size(archive) / 1e6, counts[0], counts[0] - counts[1],
+        Stats.of(with.stream().map(Run::firstLineMs).toList()), cpu(with), plainCounts[0] - plainCounts[1], withoutMs - withMs,
         cpuWith < 0 || cpuWithout < 0 ? "" : String.format(Locale.ROOT, " (%.0f ms of CPU)", cpuWithout - cpuWith));
     if (!with.stream().allMatch(Run::authorized)) {
       System.out.println("- AppCDS runs did not authorize: " + with.get(with.size() - 1).firstLine());
@@ -801,7 +827,7 @@ public final class ColdStart {
     builder.environment().putAll(env);
     builder.redirectError(work.resolve("last-stderr.log").toFile());
     long cpuBefore = quota == null ? -1 : quota.cpuNanos();
-    long[] throttledBefore = quota == null ? null : quota.throttled();
+    long[] periodsBefore = quota == null ? null : quota.periods();
     long startWall = wallNanos();
     long start = System.nanoTime();
     Process process = builder.start();
@@ -821,19 +847,19 @@ public final class ColdStart {
     }
     long exitAt = System.nanoTime();
     double cpuMs = -1;
+    long periods = -1;
     long throttledPeriods = -1;
-    double throttledMs = -1;
     if (quota != null) {
       long cpuAfter = quota.cpuNanos();
-      long[] throttledAfter = quota.throttled();
+      long[] periodsAfter = quota.periods();
       cpuMs = cpuBefore < 0 || cpuAfter < 0 ? -1 : (cpuAfter - cpuBefore) / 1e6;
-      if (throttledBefore[0] >= 0 && throttledAfter[0] >= 0) {
-        throttledPeriods = throttledAfter[0] - throttledBefore[0];
-        throttledMs = (throttledAfter[1] - throttledBefore[1]) / 1e6;
+      if (periodsBefore[0] >= 0 && periodsAfter[0] >= 0) {
+        periods = periodsAfter[0] - periodsBefore[0];
+        throttledPeriods = periodsAfter[1] - periodsBefore[1];
       }
     }
     return new Run((firstAt - start) / 1e6, (exitAt - start) / 1e6, process.exitValue(), firstLine, start, startWall,
-        cpuMs, throttledPeriods, throttledMs);
+        cpuMs, periods, throttledPeriods);
   }
 
   /** The wall clock in nanoseconds since the epoch (microsecond resolution on Linux). */

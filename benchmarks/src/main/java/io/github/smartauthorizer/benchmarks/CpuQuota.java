@@ -139,23 +139,26 @@ final class CpuQuota implements AutoCloseable {
     }
   }
 
-  /** {@code cpu.stat}'s {@code nr_throttled} and {@code throttled_time} (ns) so far. */
-  long[] throttled() {
+  /**
+   * {@code cpu.stat}'s {@code nr_periods} (enforcement periods in which the group had runnable threads) and
+   * {@code nr_throttled} (those in which it used up its quota and was stopped) so far, or -1s.
+   */
+  long[] periods() {
     long periods = -1;
-    long nanos = -1;
+    long throttled = -1;
     try {
       for (String line : Files.readAllLines(cpuGroup.resolve("cpu.stat"))) {
         String[] parts = line.split(" ");
-        if (parts[0].equals("nr_throttled")) {
+        if (parts[0].equals("nr_periods")) {
           periods = Long.parseLong(parts[1]);
-        } else if (parts[0].equals("throttled_time")) {
-          nanos = Long.parseLong(parts[1]);
+        } else if (parts[0].equals("nr_throttled")) {
+          throttled = Long.parseLong(parts[1]);
         }
       }
     } catch (IOException | RuntimeException e) {
       // not reported
     }
-    return new long[] {periods, nanos};
+    return new long[] {periods, throttled};
   }
 
   @Override
