@@ -3,9 +3,19 @@
 # against a loopback issuer, timed to their first response, beside a bare JVM start measured in the same run; then
 # the same under other JVM options, AppCDS, and what SnapStart priming buys the first decision.
 #
+# The issuer speaks HTTPS (a throwaway CA and server certificate made at start; the measured JVMs get a trust store
+# with the JDK's roots and that CA) unless --http.
+#
+# With --quota it measures instead, inside cgroup-v1 CPU quotas (0.58 vCPU is what Lambda gives a 1024 MB function;
+# `none` runs without one), the deployment jar and the bare JVM side by side under the Lambda-like JVM flags and the
+# JVM defaults, providers jwks and jwks-file by default, then where the time goes in the first quota listed. The quota
+# rows need a writable /sys/fs/cgroup/cpu (cgroup v1, root); the harness refuses them otherwise.
+#
 # Builds nothing. First:  ./mvnw -q -B install -DskipTests
-# Usage:  benchmarks/cold-start.sh [--runs N] [--providers jwks,introspection,...] [--java /path/to/bin/java]
-#                                  [--quick] [--check]
+# Usage:  benchmarks/cold-start.sh [--runs N (7)] [--providers jwks,introspection,...] [--java /path/to/bin/java]
+#                                  [--http] [--quick] [--check]
+#         benchmarks/cold-start.sh --quota 0.58,1.0,none [--runs N] [--flags lambda,defaults] [--providers jwks,jwks-file]
+#                                  [--no-breakdown] [--http]
 # JAVA selects the JVM that runs the harness itself (default: java on the PATH); --java the one measured.
 set -euo pipefail
 cd "$(dirname "$0")/.."

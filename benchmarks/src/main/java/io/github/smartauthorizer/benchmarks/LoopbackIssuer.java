@@ -2,6 +2,8 @@ package io.github.smartauthorizer.benchmarks;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.github.smartauthorizer.providers.shared.TestKeys;
 import io.github.smartauthorizer.providers.shared.TestTokens;
 import java.io.IOException;
@@ -20,12 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 
 /**
  * An identity provider on loopback for the benchmarks, the cold-start harness and the soak run: one RS256 key and one
  * ES256 key (java-jwt signs, through the shared {@link TestTokens}), published in a JWKS at the paths every built-in
  * provider reads, and an RFC 7662 introspection endpoint. Built on the JDK's {@link HttpServer} only, so that nothing
- * of it (no Kotlin, no mock web server) runs in the JVM being measured when it is started in another one.
+ * of it (no Kotlin, no mock web server) runs in the JVM being measured when it is started in another one. Plain HTTP
+ * ({@link #start()}) or HTTPS ({@link #start(SSLContext)}, the JDK's {@link HttpsServer} with the key and certificate
+ * chain of that context, e.g. {@link ThrowawayTls}).
  *
  * <table>
  *   <caption>Paths</caption>
@@ -53,6 +58,8 @@ public final class LoopbackIssuer implements AutoCloseable {
   private final TestTokens es256 = TestTokens.es256("bench-es256");
   private final Map<String, String> introspectionAnswers = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastArrival = new ConcurrentHashMap<>();
+  private final String scheme;
   private final AtomicLong opaqueCounter = new AtomicLong();
 
   static {
@@ -60,9 +67,18 @@ public final class LoopbackIssuer implements AutoCloseable {
     System.setProperty("sun.net.httpserver.nodelay", "true");
   }
 
-  private LoopbackIssuer() {
+  private LoopbackIssuer(SSLContext tls) {
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+      if (tls == null) {
+        server = HttpServer.create(address, 64);
+        scheme = "http";
+      } else {
+        HttpsServer https = HttpsServer.create(address, 64);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        server = https;
+        scheme = "https";
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -75,15 +91,25 @@ public final class LoopbackIssuer implements AutoCloseable {
     server.createContext("/", this::respond);
   }
 
-  /** Starts an issuer on a free loopback port. */
+  /** Starts an issuer on a free loopback port, over plain HTTP. */
   public static LoopbackIssuer start() {
-    LoopbackIssuer issuer = new LoopbackIssuer();
+    return start(null);
+  }
+
+  /** Starts an issuer on a free loopback port, over HTTPS with {@code tls}'s key and chain (plain HTTP if null). */
+  public static LoopbackIssuer start(SSLContext tls) {
+    LoopbackIssuer issuer = new LoopbackIssuer(tls);
     issuer.server.start();
     return issuer;
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return scheme + "://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** The JWKS this issuer publishes (an RS256 and an ES256 key), as JSON. */
+  public String jwksJson() {
+    return new String(TestKeys.jwks(rs256.publicJwk(), es256.publicJwk()), StandardCharsets.UTF_8);
   }
 
   /** The issuer of provider {@code jwks}. */
@@ -250,6 +276,21 @@ public final class LoopbackIssuer implements AutoCloseable {
     return count == null ? 0 : count.get();
   }
 
+  /**
+   * When the latest request on a path arrived (its headers read, so after the TLS handshake), in {@link
+   * System#nanoTime()}; on Linux the same clock as {@code -Xlog}'s {@code timenanos} in another JVM. Null if none.
+   */
+  public Long lastArrival(String path) {
+    return lastArrival.get(path);
+  }
+
+  /** How many requests the issuer answered, by path: a copy. */
+  public Map<String, Long> requestCounts() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    requests.forEach((path, count) -> counts.put(path, count.get()));
+    return counts;
+  }
+
   /** How many requests the issuer answered in all. */
   public long requests() {
     return requests.values().stream().mapToLong(AtomicLong::get).sum();
@@ -263,6 +304,7 @@ public final class LoopbackIssuer implements AutoCloseable {
 
   private void respond(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
+    lastArrival.put(path, System.nanoTime());
     requests.computeIfAbsent(path, p -> new AtomicLong()).incrementAndGet();
     String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     String answer;
@@ -271,7 +313,7 @@ public final class LoopbackIssuer implements AutoCloseable {
           + issuer() + "/authorize\",\"token_endpoint\":\"" + issuer() + "/token\"}";
     } else if (path.equals("/issuer/jwks") || path.equals(REALM_PATH + "/protocol/openid-connect/certs")
         || path.equals(COGNITO_PATH + "/.well-known/jwks.json")) {
-      answer = new String(TestKeys.jwks(rs256.publicJwk(), es256.publicJwk()), StandardCharsets.UTF_8);
+      answer = jwksJson();
     } else if (path.endsWith("/introspect") && "POST".equals(exchange.getRequestMethod())) {
       answer = introspect(form);
     } else {

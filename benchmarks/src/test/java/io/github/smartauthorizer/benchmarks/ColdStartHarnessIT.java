@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The cold-start harness in its quick mode, one fresh JVM per provider on the deployment jar as built: proves the
  * harness still runs and that the slimmed jar (no java-jwt, no Jackson) still decides RS256 and ES256 tokens, and
- * introspection, Keycloak and Cognito ones, from a cold start. No timing is asserted: CI machines are shared.
+ * introspection, Keycloak and Cognito ones, from a cold start, against an issuer over HTTPS. No CPU quota (no cgroups
+ * needed). No timing is asserted: CI machines are shared.
  */
 class ColdStartHarnessIT {
   private static final Path DEPLOYMENT_JAR = Path.of("../assembly/target/smart-authorizer-lambda.jar");
@@ -35,6 +36,8 @@ class ColdStartHarnessIT {
           .anyMatch(line -> line.startsWith("| " + provider + " | ") && line.endsWith("| allow |")), output);
     }
     assertTrue(output.contains("| bare JVM (Hello) |"), output);
+    // Over HTTPS: the measured JVMs trusted the throwaway CA through the trust store the harness handed them.
+    assertTrue(output.contains("issuer: HTTPS"), output);
   }
 
   @Test
