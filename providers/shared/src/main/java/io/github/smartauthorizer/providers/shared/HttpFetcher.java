@@ -41,29 +41,51 @@ public final class HttpFetcher {
         .build();
   }
 
-  private final OkHttpClient client;
+  /** The base client, or {@code null} for the shared one, taken only when the first call is made. */
+  private final OkHttpClient base;
   private final Duration callTimeout;
   private final int maxResponseBytes;
   private final String userAgent;
+  /**
+   * Built on the first call, not by the constructor: building an OkHttp client builds the platform's TLS context and
+   * trust store, a third of a cold start at 0.58 vCPU (docs/performance.md), which a validator whose keys were supplied
+   * up front must not pay before its first response.
+   */
+  private volatile OkHttpClient client;
 
   /**
    * @param callTimeout the whole call, connect to last byte
    * @param maxResponseBytes the largest body accepted
    */
   public HttpFetcher(Duration callTimeout, int maxResponseBytes) {
-    this(Shared.BASE, callTimeout, maxResponseBytes);
+    this(null, callTimeout, maxResponseBytes);
   }
 
   HttpFetcher(OkHttpClient base, Duration callTimeout, int maxResponseBytes) {
-    this.client = base.newBuilder()
-        .callTimeout(callTimeout)
-        .connectTimeout(callTimeout)
-        .readTimeout(callTimeout)
-        .writeTimeout(callTimeout)
-        .build();
+    this.base = base;
     this.callTimeout = callTimeout;
     this.maxResponseBytes = maxResponseBytes;
     this.userAgent = "smart-authorizer";
+  }
+
+  /** Whether the first call has built the client yet (tests). */
+  boolean clientBuilt() {
+    return client != null;
+  }
+
+  /** The client with this fetcher's timeouts, built on first use (racing threads may build it twice; harmless). */
+  private OkHttpClient client() {
+    OkHttpClient built = client;
+    if (built == null) {
+      built = (base != null ? base : Shared.BASE).newBuilder()
+          .callTimeout(callTimeout)
+          .connectTimeout(callTimeout)
+          .readTimeout(callTimeout)
+          .writeTimeout(callTimeout)
+          .build();
+      client = built;
+    }
+    return built;
   }
 
   /**
@@ -97,7 +119,7 @@ public final class HttpFetcher {
    * timeout would fail every request until the next attempt.
    */
   public HttpFetcher withTimeout(Duration callTimeout) {
-    return new HttpFetcher(client, callTimeout, maxResponseBytes);
+    return new HttpFetcher(base, callTimeout, maxResponseBytes);
   }
 
   /** An HTTP response: status and body (at most the cap). */
@@ -156,7 +178,7 @@ public final class HttpFetcher {
   }
 
   private HttpResponse execute(Request request, Deadline deadline) throws IOException {
-    Call call = client.newCall(request);
+    Call call = client().newCall(request);
     if (deadline.isBounded()) {
       Duration allowed = deadline.cap(callTimeout);
       if (allowed.isZero()) {
