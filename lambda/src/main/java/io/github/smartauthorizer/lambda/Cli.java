@@ -47,7 +47,7 @@ public final class Cli {
       "       java -jar smart-authorizer-lambda.jar check                          what the Lambda would do at init",
       "       java -jar smart-authorizer-lambda.jar smart-metadata --issuer URL [options] (--help for the options)",
       "       java -jar smart-authorizer-lambda.jar --version",
-      "Configuration comes from AUTHORIZER_* environment variables, as in Lambda (see README). Responses go to",
+      "Configuration comes from AUTHORIZER_* environment variables, as in Lambda (docs/configuration.md). Responses go to",
       "standard output, logs to standard error; metrics only with AUTHORIZER_METRICS=on, to standard error.",
       "Exit codes: 0 all authorized (invoke) or success, 1 any denied (invoke), 2 configuration or usage error.");
 
