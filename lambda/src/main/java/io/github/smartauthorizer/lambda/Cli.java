@@ -21,7 +21,7 @@ import java.util.Map;
  * <pre>
  * java -jar smart-authorizer-lambda.jar invoke --event FILE|-      # one event; prints the response JSON
  * java -jar smart-authorizer-lambda.jar invoke --events FILE.jsonl # one event per line; one response per line
- * java -jar smart-authorizer-lambda.jar check                      # what the Lambda would do at init
+ * java -jar smart-authorizer-lambda.jar check [--fine-grained] [--event FILE] # what the Lambda would do at init
  * java -jar smart-authorizer-lambda.jar smart-metadata --issuer URL [options]  # the data store's Metadata
  * java -jar smart-authorizer-lambda.jar --version                  # the project version (the jar's manifest)
  * </pre>
@@ -44,7 +44,7 @@ public final class Cli {
   private static final String USAGE = String.join(System.lineSeparator(),
       "usage: java -jar smart-authorizer-lambda.jar invoke --event FILE|-          one event; prints its response",
       "       java -jar smart-authorizer-lambda.jar invoke --events FILE.jsonl|-   one event per line, streamed",
-      "       java -jar smart-authorizer-lambda.jar check                          what the Lambda would do at init",
+      "       java -jar smart-authorizer-lambda.jar check [--fine-grained] [--event FILE]  what the Lambda would do at init",
       "       java -jar smart-authorizer-lambda.jar smart-metadata --issuer URL [options] (--help for the options)",
       "       java -jar smart-authorizer-lambda.jar --version",
       "Configuration comes from AUTHORIZER_* environment variables, as in Lambda (docs/configuration.md). Responses go to",
@@ -94,8 +94,13 @@ public final class Cli {
       return AUTHORIZED;
     }
     if (command.equals(CheckCommand.NAME)) {
-      return options.isEmpty() ? CheckCommand.run(environment, stdout, stderr)
-          : usage(stderr, unknownOption(options.get(0)));
+      CheckCommand.Options checkOptions;
+      try {
+        checkOptions = CheckCommand.Options.parse(options);
+      } catch (IllegalArgumentException e) {
+        return usage(stderr, e.getMessage());
+      }
+      return CheckCommand.run(checkOptions, environment, stdout, stderr);
     }
     if (command.equals(SmartMetadataCommand.NAME)) {
       return SmartMetadataCommand.run(options, fetcher, stdout, stderr);
@@ -169,7 +174,7 @@ public final class Cli {
   }
 
   /** Opens an events file, or fails with a message that names it and says what is wrong with it. */
-  private static InputStream open(Path file) throws IOException {
+  static InputStream open(Path file) throws IOException {
     if (Files.isDirectory(file)) {
       throw new IOException(file + ": is a directory");
     }

@@ -10,12 +10,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code check}: the Lambda's init, run from the command line, reported; exit 0, or 2 with what to fix. */
 class CheckCommandTest {
@@ -38,8 +41,11 @@ class CheckCommandTest {
     server.shutdown();
   }
 
-  private int check(Map<String, String> environment) {
-    return Cli.run(new String[] {"check"}, environment, InputStream.nullInputStream(), stdout.stream, stderr.stream);
+  private int check(Map<String, String> environment, String... options) {
+    String[] args = new String[options.length + 1];
+    args[0] = "check";
+    System.arraycopy(options, 0, args, 1, options.length);
+    return Cli.run(args, environment, InputStream.nullInputStream(), stdout.stream, stderr.stream);
   }
 
   @Test
@@ -213,10 +219,125 @@ class CheckCommandTest {
   }
 
   @Test
-  void checkTakesNoArguments() {
+  void checkTakesOnlyItsOwnOptions() {
     assertEquals(2, Cli.run(new String[] {"check", "--verbose"}, env(server), InputStream.nullInputStream(),
         stdout.stream, stderr.stream));
+    assertTrue(stderr.text().contains("unknown option '--verbose'"), stderr.text());
     assertTrue(stderr.text().contains("usage:"), stderr.text());
+  }
+
+  @Test
+  void eventNeedsAFileAndAMissingFileIsNamed(@TempDir Path dir) {
+    assertEquals(2, check(env(server), "--event"));
+    assertTrue(stderr.text().contains("--event needs a file"), stderr.text());
+
+    stderr.reset();
+    Path missing = dir.resolve("nope.json");
+    assertEquals(2, check(env(server), "--event", missing.toString()));
+    assertTrue(stderr.text().contains(missing + ": no such file"), stderr.text());
+    assertEquals("", stdout.text());
+  }
+
+  // Issue 18, item 4: what check can say about HealthLake's fine-grained authorization.
+
+  private static final String FHIR_USER_FORM_WARNING = "warning:      --fine-grained: AUTHORIZER_FHIR_USER_FORM=as-is";
+
+  @Test
+  void withFineGrainedTheAsIsFhirUserFormIsAWarning() {
+    assertEquals(0, check(env(server), "--fine-grained"), stderr.text());
+    assertTrue(stdout.text().contains(FHIR_USER_FORM_WARNING), stdout.text());
+    assertTrue(stdout.text().contains("result:       OK"), stdout.text());
+  }
+
+  @Test
+  void withoutFineGrainedOrWithAFormChosenThereIsNoFhirUserFormWarning() {
+    assertEquals(0, check(env(server)), stderr.text());
+    assertFalse(stdout.text().contains("warning:"), stdout.text());
+
+    stdout.reset();
+    assertEquals(0, check(env(server, "AUTHORIZER_FHIR_USER_FORM", "relative"), "--fine-grained"), stderr.text());
+    assertFalse(stdout.text().contains("warning:"), stdout.text());
+  }
+
+  private Path sampleEvent(Path dir, String fhirUser) throws IOException {
+    Map<String, Object> claims = LambdaFixtures.smartClaims();
+    if (fhirUser == null) {
+      claims.remove("fhirUser");
+    } else {
+      claims.put("fhirUser", fhirUser);
+    }
+    Path file = dir.resolve("event.json");
+    Files.writeString(file, LambdaFixtures.eventJson(LambdaFixtures.token(server, "user-1", claims)));
+    return file;
+  }
+
+  @Test
+  void aSampleEventIsDecidedAndItsFhirUserShown(@TempDir Path dir) throws IOException {
+    Path event = sampleEvent(dir, "Practitioner/123");
+
+    assertEquals(0, check(env(server, "AUTHORIZER_FHIR_USER_FORM", "absolute"), "--fine-grained", "--event",
+        event.toString()), stderr.text());
+
+    String out = stdout.text();
+    assertTrue(out.contains("sample:       ALLOW; fhirUser " + LambdaFixtures.ENDPOINT + "Practitioner/123; patient 456"),
+        out);
+    assertFalse(out.contains("warning:"), out);
+  }
+
+  @Test
+  void aSampleFhirUserOfTypePersonIsAWarning(@TempDir Path dir) throws IOException {
+    Path event = sampleEvent(dir, "Person/9");
+
+    assertEquals(0, check(env(server, "AUTHORIZER_FHIR_USER_FORM", "relative"), "--fine-grained", "--event",
+        event.toString()), stderr.text());
+
+    assertTrue(stdout.text().contains("warning:      --fine-grained: the sample's fhirUser Person/9 is a Person;"
+        + " HealthLake's fine-grained authorization takes a Patient, Practitioner or RelatedPerson"), stdout.text());
+  }
+
+  @Test
+  void aSampleFhirUserOutsideTheDataStoreIsAWarningWhenPassedAsIs(@TempDir Path dir) throws IOException {
+    Path event = sampleEvent(dir, "https://fhir.example.com/r4/Practitioner/123");
+
+    assertEquals(0, check(env(server), "--fine-grained", "--event", event.toString()), stderr.text());
+
+    String out = stdout.text();
+    assertTrue(out.contains(FHIR_USER_FORM_WARNING), out);
+    assertTrue(out.contains("warning:      --fine-grained: the sample's fhirUser"
+        + " https://fhir.example.com/r4/Practitioner/123 is not a reference Type/id on this data store"), out);
+  }
+
+  @Test
+  void aSampleWithoutFhirUserIsAWarning(@TempDir Path dir) throws IOException {
+    Path event = sampleEvent(dir, null);
+
+    assertEquals(0, check(env(server, "AUTHORIZER_FHIR_USER_FORM", "relative"), "--fine-grained", "--event",
+        event.toString()), stderr.text());
+
+    assertTrue(stdout.text().contains("warning:      --fine-grained: the sample's payload has no fhirUser (claim"
+        + " fhirUser)"), stdout.text());
+  }
+
+  @Test
+  void aDeniedSampleIsReportedWithItsReasonAndNoFhirUserWarning(@TempDir Path dir) throws IOException {
+    Path event = sampleEvent(dir, "https://fhir.example.com/r4/Person/9");
+
+    assertEquals(0, check(env(server, "AUTHORIZER_FHIR_USER_FORM", "relative"), "--fine-grained", "--event",
+        event.toString()), stderr.text());
+
+    String out = stdout.text();
+    assertTrue(out.contains("sample:       DENY MISSING_CLAIM: fhirUser is not a reference"), out);
+    assertFalse(out.contains("warning:"), out);
+  }
+
+  @Test
+  void withoutFineGrainedASampleIsDecidedWithoutFhirUserWarnings(@TempDir Path dir) throws IOException {
+    Path event = sampleEvent(dir, "Person/9");
+
+    assertEquals(0, check(env(server), "--event", event.toString()), stderr.text());
+
+    assertTrue(stdout.text().contains("sample:       ALLOW; fhirUser Person/9; patient 456"), stdout.text());
+    assertFalse(stdout.text().contains("warning:"), stdout.text());
   }
 
   /** Runs {@code action} with the SDK's system-property forms of region, credentials and endpoint set. */
