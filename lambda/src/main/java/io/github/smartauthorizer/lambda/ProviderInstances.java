@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
  * <p>With {@code AUTHORIZER_PROVIDERS=<name>:<provider>,...} (names {@code [a-z][a-z0-9]*}, unique) each instance
  * reads its own variables {@code AUTHORIZER_<NAME>_<KEY>} ({@code AUTHORIZER_STAFF_KEYCLOAK_URL}); provider settings
  * set without a scope are a configuration error rather than silently shared. Each token is routed before it is
- * validated: a JWT, by its unverified {@code iss}, to the one instance whose {@link TokenRoute} names that issuer,
+ * validated: a JWT, by its unverified {@code iss}, to the one instance whose {@link TokenRoute} names that issuer
+ * (among its {@link TokenRoute#issuers()}),
  * which then verifies it fully; a token that is not a JWT to the one instance that accepts opaque tokens
  * ({@code AUTHORIZER_OPAQUE_TOKENS} chooses when several do, or {@code none}). A JWT without {@code iss} or of an
  * issuer no instance names is denied {@code INVALID_ISSUER}, an opaque token nobody takes {@code MALFORMED_TOKEN}, both
@@ -140,11 +141,11 @@ final class ProviderInstances {
           throw new ConfigurationException(PROVIDERS_VARIABLE, "lists " + what + ", which does not say which tokens "
               + "it is for (AuthorizerProvider.route), so it can only be the one provider of AUTHORIZER_PROVIDER");
         }
-        if (route.issuer() != null) {
-          Instance previous = byIssuer.putIfAbsent(route.issuer(), instance);
+        for (String issuer : route.issuers()) {
+          Instance previous = byIssuer.putIfAbsent(issuer, instance);
           if (previous != null) {
             throw new ConfigurationException(PROVIDERS_VARIABLE, "lists instances '" + previous.name() + "' and '"
-                + name + "' for the same issuer '" + route.issuer() + "'; a token must have exactly one instance");
+                + name + "' for the same issuer '" + issuer + "'; a token must have exactly one instance");
           }
         }
         if (route.acceptsOpaqueTokens()) {

@@ -417,6 +417,44 @@ class ProviderInstancesTest {
   }
 
   @Test
+  void aTokenGoesToTheInstanceNamingItsIssuerAmongSeveral() {
+    Map<String, String> env = Map.of("AUTHORIZER_PROVIDERS", "a:several,b:one", "AUTHORIZER_IAM_ROLE_ARN", ROLE);
+    Authorizer authorizer = Authorizer.builder().environment(env).providers(List.of(
+            new RoutedTestProvider("several", TokenRoute.jwtIssuers(List.of("https://a", "https://a2"))),
+            new RoutedTestProvider("one", TokenRoute.jwtIssuer("https://b"))))
+        .logStream(new LambdaFixtures.CapturedStream().stream).build();
+    long exp = Instant.now().getEpochSecond() + 60;
+
+    assertEquals("a", authorizer.decide(event(unsigned("{\"iss\":\"https://a2\",\"exp\":" + exp + "}"))).instance());
+    assertEquals("a", authorizer.decide(event(unsigned("{\"iss\":\"https://a\",\"exp\":" + exp + "}"))).instance());
+    assertEquals("b", authorizer.decide(event(unsigned("{\"iss\":\"https://b\",\"exp\":" + exp + "}"))).instance());
+    assertEquals(ReasonCode.INVALID_ISSUER,
+        authorizer.decide(event(unsigned("{\"iss\":\"https://a3\",\"exp\":" + exp + "}"))).reason());
+  }
+
+  @Test
+  void anIssuerNamedAmongSeveralByTwoInstancesIsAConfigurationError() {
+    Map<String, String> env = Map.of("AUTHORIZER_PROVIDERS", "a:several,b:one", "AUTHORIZER_IAM_ROLE_ARN", ROLE);
+    ConfigurationException e = fails(env, List.of(
+        new RoutedTestProvider("several", TokenRoute.jwtIssuers(List.of("https://a", "https://b"))),
+        new RoutedTestProvider("one", TokenRoute.jwtIssuer("https://b"))));
+    assertEquals("AUTHORIZER_PROVIDERS", e.variable());
+    assertTrue(e.getMessage().contains("'https://b'"), e.getMessage());
+  }
+
+  @Test
+  void aRouteListsItsIssuerFirstAndEachOnce() {
+    assertEquals(List.of("https://a"), TokenRoute.jwtIssuer("https://a").issuers());
+    assertEquals(List.of(), TokenRoute.introspection(null).issuers());
+    assertEquals(new TokenRoute("https://a", false), TokenRoute.jwtIssuer("https://a"));
+    assertEquals("https://a", TokenRoute.jwtIssuers(List.of("https://a", "https://b")).issuer());
+    assertThrows(IllegalArgumentException.class, () -> TokenRoute.jwtIssuers(List.of()));
+    assertThrows(IllegalArgumentException.class, () -> TokenRoute.jwtIssuers(List.of("https://a", "https://a")));
+    assertThrows(IllegalArgumentException.class, () -> TokenRoute.jwtIssuers(List.of("https://a", " ")));
+    assertThrows(IllegalArgumentException.class, () -> new TokenRoute("https://a", false, List.of("https://b")));
+  }
+
+  @Test
   void aProviderThatFailsAtInitIsAConfigurationErrorNamingTheInstance() {
     Map<String, String> env = Map.of("AUTHORIZER_PROVIDERS", "a:routed,b:routed", "AUTHORIZER_B_FAIL", "yes",
         "AUTHORIZER_IAM_ROLE_ARN", ROLE);
@@ -442,7 +480,8 @@ class ProviderInstancesTest {
     assertEquals(TokenRoute.jwtIssuer("https://kc.example.com/realms/smart"), new KeycloakProvider().route(context(
         Map.of("AUTHORIZER_KEYCLOAK_URL", "https://kc.example.com/", "AUTHORIZER_KEYCLOAK_REALM", "smart",
             "AUTHORIZER_KEYCLOAK_MODE", "introspection"))));
-    assertEquals(TokenRoute.jwtIssuer("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123"),
+    assertEquals(TokenRoute.jwtIssuers(List.of("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123",
+        "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123")),
         new CognitoProvider().route(context(Map.of("AUTHORIZER_COGNITO_USER_POOL_ID", "eu-west-1_AbC123"))));
     assertEquals(TokenRoute.introspection("https://example.okta.com/oauth2/default"), new OktaProvider().route(
         context(Map.of("AUTHORIZER_ISSUER", "https://example.okta.com/oauth2/default"))));

@@ -1,5 +1,7 @@
 package io.github.smartauthorizer.api.spi;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,29 +14,73 @@ import java.util.Objects;
  * token) goes to the one instance that {@link #acceptsOpaqueTokens() accepts opaque tokens}, an introspection
  * instance. A token that no instance is for is denied without a network call.
  *
- * @param issuer the exact {@code iss} of the JWTs this instance verifies, or {@code null} when it verifies none by
- *     issuer (an introspection instance configured without an issuer)
+ * <p>An instance whose tokens may carry one of several {@code iss} values (an Amazon Cognito user pool: the original and
+ * the updated issuer, and the original issuer of each replica Region) names them all in {@link #issuers()}; a JWT whose
+ * {@code iss} is any of them goes to it. {@link #issuer()} is then the first of them.
+ *
+ * @param issuer the exact {@code iss} of the JWTs this instance verifies (the first when there are several), or
+ *     {@code null} when it verifies none by issuer (an introspection instance configured without an issuer)
  * @param acceptsOpaqueTokens whether the instance can decide tokens that are not JWTs (RFC 7662 introspection)
+ * @param issuers every exact {@code iss} of the JWTs this instance verifies, {@code issuer} first, no duplicates;
+ *     {@code null} or empty for just {@code issuer} (none when that is {@code null})
  */
-public record TokenRoute(String issuer, boolean acceptsOpaqueTokens) {
+public record TokenRoute(String issuer, boolean acceptsOpaqueTokens, List<String> issuers) {
 
   /** A route that names nothing: the instance cannot be one of several (see {@link AuthorizerProvider#route}). */
   public static final TokenRoute UNKNOWN = new TokenRoute(null, false);
 
   /**
-   * Validates the issuer.
+   * Validates the issuers and fills {@code issuers} in when it is {@code null} or empty.
    *
-   * @throws IllegalArgumentException when {@code issuer} is empty or blank
+   * @throws IllegalArgumentException when an issuer is empty or blank, when {@code issuers} names issuers but does not
+   *     start with {@code issuer}, or names one twice
    */
   public TokenRoute {
     if (issuer != null && issuer.isBlank()) {
       throw new IllegalArgumentException("issuer is blank");
     }
+    if (issuers == null || issuers.isEmpty()) {
+      issuers = issuer == null ? List.of() : List.of(issuer);
+    } else {
+      issuers = List.copyOf(issuers);
+      if (!issuers.get(0).equals(issuer)) {
+        throw new IllegalArgumentException("issuers must start with issuer");
+      }
+      if (issuers.stream().anyMatch(String::isBlank)) {
+        throw new IllegalArgumentException("an issuer is blank");
+      }
+      if (new HashSet<>(issuers).size() != issuers.size()) {
+        throw new IllegalArgumentException("an issuer is named twice");
+      }
+    }
+  }
+
+  /**
+   * A route naming at most one issuer, as before {@link #issuers()} existed.
+   *
+   * @param issuer the exact {@code iss} of the JWTs this instance verifies, or {@code null}
+   * @param acceptsOpaqueTokens whether the instance can decide tokens that are not JWTs
+   */
+  public TokenRoute(String issuer, boolean acceptsOpaqueTokens) {
+    this(issuer, acceptsOpaqueTokens, null);
   }
 
   /** JWTs whose {@code iss} is exactly {@code issuer}, verified locally (JWKS). */
   public static TokenRoute jwtIssuer(String issuer) {
     return new TokenRoute(Objects.requireNonNull(issuer, "issuer"), false);
+  }
+
+  /**
+   * JWTs whose {@code iss} is exactly one of {@code issuers}, verified locally (JWKS).
+   *
+   * @param issuers one or more issuers, without duplicates; the first becomes {@link #issuer()}
+   * @throws IllegalArgumentException when {@code issuers} is empty, names one twice, or one is blank
+   */
+  public static TokenRoute jwtIssuers(List<String> issuers) {
+    if (issuers.isEmpty()) {
+      throw new IllegalArgumentException("no issuer");
+    }
+    return new TokenRoute(Objects.requireNonNull(issuers.get(0), "issuer"), false, issuers);
   }
 
   /**

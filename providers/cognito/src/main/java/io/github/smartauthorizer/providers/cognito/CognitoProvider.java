@@ -6,18 +6,23 @@ import io.github.smartauthorizer.api.spi.Configuration;
 import io.github.smartauthorizer.api.spi.ConfigurationException;
 import io.github.smartauthorizer.api.spi.ProviderContext;
 import io.github.smartauthorizer.api.spi.TokenRoute;
+import io.github.smartauthorizer.providers.shared.JwksCache;
 import io.github.smartauthorizer.providers.shared.JwksLocation;
 import io.github.smartauthorizer.providers.shared.JwtSettings;
 import io.github.smartauthorizer.providers.shared.JwtValidator;
 import io.github.smartauthorizer.providers.shared.ToolkitWarmUp;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,8 +32,12 @@ import java.util.regex.Pattern;
  *
  * <table>
  *   <caption>Variables</caption>
- *   <tr><td>{@code AUTHORIZER_COGNITO_USER_POOL_ID}</td><td>e.g. {@code us-east-1_AbCdEf123}; the issuer is
- *       {@code https://cognito-idp.{region}.amazonaws.com/{poolId}}, the region being the id's prefix</td></tr>
+ *   <tr><td>{@code AUTHORIZER_COGNITO_USER_POOL_ID}</td><td>e.g. {@code us-east-1_AbCdEf123}; the issuers are
+ *       {@code https://cognito-idp.{region}.amazonaws.com/{poolId}} and
+ *       {@code https://issuer-cognito-idp.{region}.amazonaws.com/{poolId}}, the region being the id's prefix
+ *       ({@link #issuers})</td></tr>
+ *   <tr><td>{@code AUTHORIZER_COGNITO_REPLICA_REGIONS}</td><td>optional AWS Regions of the pool's replicas, e.g.
+ *       {@code us-west-2,eu-west-1}: the original issuer of each is accepted too</td></tr>
  *   <tr><td>{@code AUTHORIZER_COGNITO_CLIENT_IDS}</td><td>required: the app client ids whose tokens are accepted
  *       ({@code client_id}); Cognito access tokens carry no {@code aud}</td></tr>
  *   <tr><td>{@code AUTHORIZER_COGNITO_SCOPE_PREFIX}</td><td>optional resource-server prefix to strip from scopes,
@@ -37,8 +46,10 @@ import java.util.regex.Pattern;
  *       {@code {issuer}/.well-known/jwks.json} (tests, other partitions)</td></tr>
  * </table>
  *
- * <p>Plus the shared settings of {@link JwtSettings}, except {@code AUTHORIZER_AUDIENCE}, which is refused. Keys are
- * fetched at init. The claim rules are {@link CognitoTokenRules}.
+ * <p>Plus the shared settings of {@link JwtSettings}, except {@code AUTHORIZER_AUDIENCE}, which is refused. Each issuer
+ * form is verified against its own {@code {issuer}/.well-known/jwks.json} with its own key cache
+ * ({@link CognitoIssuerValidator}), so that a replica's tokens need no call to the primary Region; forms sharing one
+ * location ({@code AUTHORIZER_JWKS_URI}) share one cache. Keys are fetched at init. The claim rules are {@link CognitoTokenRules}.
  */
 public final class CognitoProvider implements AuthorizerProvider {
   /** The provider name. */
@@ -49,13 +60,29 @@ public final class CognitoProvider implements AuthorizerProvider {
   static final String COGNITO_USER_POOL_ID = "COGNITO_USER_POOL_ID";
   static final String COGNITO_CLIENT_IDS = "COGNITO_CLIENT_IDS";
   static final String COGNITO_SCOPE_PREFIX = "COGNITO_SCOPE_PREFIX";
+  static final String COGNITO_REPLICA_REGIONS = "COGNITO_REPLICA_REGIONS";
   /** This provider's own keys and the shared JWT settings. */
   static final Set<String> SETTING_NAMES = allSettingNames();
 
   /** {@code {region}_{id}}: a region such as {@code us-east-1} or {@code us-gov-west-1}, an underscore, the id. */
   private static final Pattern USER_POOL_ID = Pattern.compile("([a-z]{2,}(?:-[a-z]+)+-\\d+)_[A-Za-z0-9]+");
+  /** An AWS Region name, as in a user pool id: {@code us-west-2}, {@code us-gov-west-1}. */
+  private static final Pattern REGION = Pattern.compile("[a-z]{2,}(?:-[a-z]+)+-\\d+");
   /** Prefixes that would strip the SMART context itself ({@code patient/*.read} to {@code *.read}). */
   private static final Set<String> SMART_CONTEXTS = Set.of("patient", "user", "system", "launch");
+
+  /** Rewrites each derived JWKS URI before it is fetched: the identity, except in tests (loopback for Cognito hosts). */
+  private final UnaryOperator<URI> jwksHosting;
+
+  /** The provider, as the service loader creates it. */
+  public CognitoProvider() {
+    this(UnaryOperator.identity());
+  }
+
+  /** For tests: {@code jwksHosting} maps each derived {@code https://{host}/{poolId}/.well-known/jwks.json}. */
+  CognitoProvider(UnaryOperator<URI> jwksHosting) {
+    this.jwksHosting = jwksHosting;
+  }
 
   @Override
   public String name() {
@@ -69,26 +96,45 @@ public final class CognitoProvider implements AuthorizerProvider {
       throw new ConfigurationException(config.variable(JwtSettings.AUDIENCE), "is not used by the cognito provider: "
           + "Cognito access tokens carry no aud; list the app client ids in " + config.variable(COGNITO_CLIENT_IDS));
     }
-    String issuer = issuer(config);
+    List<String> issuers = issuers(config);
     CognitoTokenRules rules = new CognitoTokenRules(clientIds(config), scopePrefix(config).orElse(null));
-    JwtValidator.Builder builder = JwtSettings.configure(context, issuer, JwksLocation.fixed(jwksUri(config, issuer)))
-        // Cognito access tokens carry no aud; the rules bind the token to its app client instead.
-        .withoutAudienceCheck()
-        .customizer(rules);
-    rules.checks().forEach(builder::addCheck);
-    JwtValidator validator = builder.build();
-    validator.keys().prefetch();
-    return validator;
+    // One validator per issuer form, each with the key cache of its own JWKS location; forms sharing a location (a
+    // configured AUTHORIZER_JWKS_URI) share one cache.
+    Map<URI, JwksCache> caches = new LinkedHashMap<>();
+    Map<String, JwtValidator> validators = new LinkedHashMap<>();
+    List<JwtValidator> fetching = new ArrayList<>();
+    for (String issuer : issuers) {
+      URI jwks = hostedJwksUri(config, issuer);
+      JwtValidator.Builder builder = JwtSettings.configure(context, issuer, JwksLocation.fixed(jwks))
+          // Cognito access tokens carry no aud; the rules bind the token to its app client instead.
+          .withoutAudienceCheck()
+          .customizer(rules);
+      JwksCache shared = caches.get(jwks);
+      if (shared != null) {
+        builder.keys(shared);
+      }
+      rules.checks().forEach(builder::addCheck);
+      JwtValidator validator = builder.build();
+      if (shared == null) {
+        caches.put(jwks, validator.keys());
+        fetching.add(validator);
+        validator.keys().prefetch();
+      }
+      validators.put(issuer, validator);
+    }
+    return validators.size() == 1 ? validators.values().iterator().next()
+        : new CognitoIssuerValidator(validators, fetching);
   }
 
-  /** JWTs of the user pool's issuer. */
+  /** JWTs of every issuer form of the user pool ({@link #issuers}). */
   @Override
   public TokenRoute route(ProviderContext context) {
-    return TokenRoute.jwtIssuer(issuer(context.configuration()));
+    return TokenRoute.jwtIssuers(issuers(context.configuration()));
   }
 
   /**
-   * {@code COGNITO_USER_POOL_ID}, {@code COGNITO_CLIENT_IDS} and {@code COGNITO_SCOPE_PREFIX}, plus the shared JWT
+   * {@code COGNITO_USER_POOL_ID}, {@code COGNITO_CLIENT_IDS}, {@code COGNITO_SCOPE_PREFIX} and
+   * {@code COGNITO_REPLICA_REGIONS}, plus the shared JWT
    * settings ({@link JwtSettings#SETTING_NAMES}; {@code AUDIENCE} among them is read only to be refused).
    */
   @Override
@@ -103,7 +149,8 @@ public final class CognitoProvider implements AuthorizerProvider {
   }
 
   private static Set<String> allSettingNames() {
-    Set<String> names = new TreeSet<>(Set.of(COGNITO_USER_POOL_ID, COGNITO_CLIENT_IDS, COGNITO_SCOPE_PREFIX));
+    Set<String> names = new TreeSet<>(
+        Set.of(COGNITO_USER_POOL_ID, COGNITO_CLIENT_IDS, COGNITO_SCOPE_PREFIX, COGNITO_REPLICA_REGIONS));
     names.addAll(JwtSettings.SETTING_NAMES);
     return Collections.unmodifiableSet(names);
   }
@@ -125,6 +172,44 @@ public final class CognitoProvider implements AuthorizerProvider {
     return "https://cognito-idp." + region.get() + ".amazonaws.com/" + poolId.get();
   }
 
+  /**
+   * Every {@code iss} the pool can issue, exactly: {@code AUTHORIZER_ISSUER} alone when set; else the original issuer
+   * of the pool's home Region (the id's prefix, {@link #issuer}), the updated issuer
+   * {@code https://issuer-cognito-idp.{region}.amazonaws.com/{poolId}} of the same Region, and the original issuer of
+   * each Region in {@code AUTHORIZER_COGNITO_REPLICA_REGIONS} (multi-Region replication: a replica issues tokens
+   * under the original format with its own Region, the updated format always names the primary Region).
+   */
+  static List<String> issuers(Configuration config) {
+    String issuer = issuer(config);
+    List<String> replicas = config.list(COGNITO_REPLICA_REGIONS);
+    if (config.optional(JwtSettings.ISSUER).isPresent()) {
+      if (!replicas.isEmpty()) {
+        throw new ConfigurationException(config.variable(COGNITO_REPLICA_REGIONS), "cannot be combined with "
+            + config.variable(JwtSettings.ISSUER) + ": the replica issuers are derived from "
+            + config.variable(COGNITO_USER_POOL_ID) + "; unset one of them");
+      }
+      return List.of(issuer);
+    }
+    String poolId = config.optional(COGNITO_USER_POOL_ID).orElseThrow();
+    String home = region(config, poolId);
+    Set<String> issuers = new LinkedHashSet<>();
+    issuers.add(issuer);
+    issuers.add("https://issuer-cognito-idp." + home + ".amazonaws.com/" + poolId);
+    for (String replica : replicas) {
+      if (!REGION.matcher(replica).matches()) {
+        throw new ConfigurationException(config.variable(COGNITO_REPLICA_REGIONS), "expects comma-separated AWS "
+            + "Region names, e.g. us-west-2,eu-west-1, got '" + replica + "'");
+      }
+      if (replica.equals(home)) {
+        throw new ConfigurationException(config.variable(COGNITO_REPLICA_REGIONS), "names " + replica + ", the "
+            + "pool's home Region (the prefix of " + config.variable(COGNITO_USER_POOL_ID) + "); list only the "
+            + "Regions of its replicas");
+      }
+      issuers.add("https://cognito-idp." + replica + ".amazonaws.com/" + poolId);
+    }
+    return List.copyOf(issuers);
+  }
+
   /** The region prefix of a user pool id. */
   private static String region(Configuration config, String poolId) {
     Matcher matcher = USER_POOL_ID.matcher(poolId);
@@ -139,6 +224,11 @@ public final class CognitoProvider implements AuthorizerProvider {
   static URI jwksUri(Configuration config, String issuer) {
     String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
     return config.url(JwtSettings.JWKS_URI).orElseGet(() -> URI.create(base + JWKS_PATH));
+  }
+
+  /** {@link #jwksUri(Configuration, String)} through the JWKS hosting (the identity but in tests). */
+  private URI hostedJwksUri(Configuration config, String issuer) {
+    return config.url(JwtSettings.JWKS_URI).orElseGet(() -> jwksHosting.apply(jwksUri(config, issuer)));
   }
 
   private static Set<String> clientIds(Configuration config) {

@@ -45,13 +45,14 @@ class CognitoProviderHooksTest {
     SettingNamesCheck.assertReadsAreDeclared(new CognitoProvider(), List.of(
         Map.of("AUTHORIZER_COGNITO_USER_POOL_ID", POOL_ID, "AUTHORIZER_COGNITO_CLIENT_IDS", "app-1",
             "AUTHORIZER_COGNITO_SCOPE_PREFIX", "https://fhir.example.com/",
-            "AUTHORIZER_JWKS_URI", jwks.jwksUri().toString()),
+            "AUTHORIZER_COGNITO_REPLICA_REGIONS", "us-west-2", "AUTHORIZER_JWKS_URI", jwks.jwksUri().toString()),
         Map.of("AUTHORIZER_ISSUER", "https://cognito-idp.us-east-1.amazonaws.com/" + POOL_ID,
             "AUTHORIZER_COGNITO_CLIENT_IDS", "app-1", "AUTHORIZER_JWKS_URI", jwks.jwksUri().toString())),
         SecretSource.none(), clock);
 
     Set<String> expected = new TreeSet<>(JwtSettings.SETTING_NAMES);
-    expected.addAll(Set.of("COGNITO_USER_POOL_ID", "COGNITO_CLIENT_IDS", "COGNITO_SCOPE_PREFIX"));
+    expected.addAll(Set.of("COGNITO_USER_POOL_ID", "COGNITO_CLIENT_IDS", "COGNITO_SCOPE_PREFIX",
+        "COGNITO_REPLICA_REGIONS"));
     assertEquals(expected, new CognitoProvider().settingNames());
   }
 

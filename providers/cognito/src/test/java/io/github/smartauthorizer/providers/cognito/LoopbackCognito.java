@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +25,7 @@ final class LoopbackCognito implements AutoCloseable {
   private final ExecutorService executor;
   private final String poolId;
   private final AtomicInteger jwksRequests = new AtomicInteger();
+  private final Map<String, AtomicInteger> requestsByHost = new ConcurrentHashMap<>();
   private volatile byte[] jwks = "{\"keys\":[]}".getBytes(StandardCharsets.UTF_8);
 
   private LoopbackCognito(String poolId) {
@@ -65,13 +68,35 @@ final class LoopbackCognito implements AutoCloseable {
     return jwksRequests.get();
   }
 
+  /**
+   * Stands in for every Cognito host: {@code https://{host}/{poolId}/.well-known/jwks.json} becomes
+   * {@code http://127.0.0.1:{port}/{host}/{poolId}/.well-known/jwks.json}, served only for this pool.
+   */
+  URI hosting(URI jwks) {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + jwks.getHost() + jwks.getPath());
+  }
+
+  /** The JWKS requests made through {@link #hosting} for one Cognito host, e.g. {@code cognito-idp.us-east-1.amazonaws.com}. */
+  int jwksRequests(String host) {
+    AtomicInteger count = requestsByHost.get(host);
+    return count == null ? 0 : count.get();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       exchange.getRequestBody().readAllBytes();
       byte[] body;
       int status;
-      if (exchange.getRequestURI().getPath().equals(jwksUri().getPath())) {
+      String path = exchange.getRequestURI().getPath();
+      String hosted = "/" + poolId + "/.well-known/jwks.json";
+      if (path.equals(jwksUri().getPath())) {
         jwksRequests.incrementAndGet();
+        status = 200;
+        body = jwks;
+      } else if (path.endsWith(hosted) && path.indexOf('/', 1) == path.length() - hosted.length()) {
+        jwksRequests.incrementAndGet();
+        requestsByHost.computeIfAbsent(path.substring(1, path.length() - hosted.length()), h -> new AtomicInteger())
+            .incrementAndGet();
         status = 200;
         body = jwks;
       } else {
