@@ -23,13 +23,15 @@ import java.util.Map;
  * java -jar smart-authorizer-lambda.jar invoke --events FILE.jsonl # one event per line; one response per line
  * java -jar smart-authorizer-lambda.jar check [--fine-grained] [--event FILE] # what the Lambda would do at init
  * java -jar smart-authorizer-lambda.jar smart-metadata --issuer URL [options]  # the data store's Metadata
+ * java -jar smart-authorizer-lambda.jar policy-test --fixtures DIR # golden cases of a configuration, offline
  * java -jar smart-authorizer-lambda.jar --version                  # the project version (the jar's manifest)
  * </pre>
  *
  * <p>Responses go to standard output, logs to standard error. {@code invoke} exits 0 when every event was authorized,
  * 1 when any was denied, 2 on a configuration or usage error (with a message naming the variable, the command, the
  * option or the file at fault); {@code check} ({@link CheckCommand}) and {@code smart-metadata}
- * ({@link SmartMetadataCommand}) exit 0 or 2. Metrics ({@link Metrics}) are off unless {@code AUTHORIZER_METRICS=on},
+ * ({@link SmartMetadataCommand}) exit 0 or 2; {@code policy-test} ({@link PolicyTestCommand}) exits 0 when every
+ * case passes, 1 when any fails, 2 on a usage or configuration error. Metrics ({@link Metrics}) are off unless {@code AUTHORIZER_METRICS=on},
  * whatever else the environment holds ({@code AWS_LAMBDA_FUNCTION_NAME} included), and then go to standard error, so
  * that standard output keeps only responses.
  */
@@ -46,6 +48,7 @@ public final class Cli {
       "       java -jar smart-authorizer-lambda.jar invoke --events FILE.jsonl|-   one event per line, streamed",
       "       java -jar smart-authorizer-lambda.jar check [--fine-grained] [--event FILE]  what the Lambda would do at init",
       "       java -jar smart-authorizer-lambda.jar smart-metadata --issuer URL [options] (--help for the options)",
+      "       java -jar smart-authorizer-lambda.jar policy-test --fixtures DIR   golden cases, offline (docs/cli.md)",
       "       java -jar smart-authorizer-lambda.jar --version",
       "Configuration comes from AUTHORIZER_* environment variables, as in Lambda (docs/configuration.md). Responses go to",
       "standard output, logs to standard error; metrics only with AUTHORIZER_METRICS=on, to standard error.",
@@ -101,6 +104,9 @@ public final class Cli {
         return usage(stderr, e.getMessage());
       }
       return CheckCommand.run(checkOptions, environment, stdout, stderr);
+    }
+    if (command.equals(PolicyTestCommand.NAME)) {
+      return PolicyTestCommand.run(options, stdout, stderr);
     }
     if (command.equals(SmartMetadataCommand.NAME)) {
       return SmartMetadataCommand.run(options, fetcher, stdout, stderr);
