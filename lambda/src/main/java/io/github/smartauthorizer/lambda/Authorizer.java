@@ -51,6 +51,8 @@ public final class Authorizer {
   private final Metrics metrics;
   private final Duration requestBudget;
   private final List<String> settingWarnings;
+  /** The shadow configuration decided next to this one, or {@code null}. */
+  private volatile ShadowConfiguration shadow;
   /** Until the first decision is recorded: the environment's cold start (priming decisions are never recorded). */
   private final AtomicBoolean cold = new AtomicBoolean(true);
 
@@ -134,9 +136,15 @@ public final class Authorizer {
    * logs the decision; returns the response JSON.
    */
   public byte[] handle(byte[] event, String requestId, Deadline latest) {
-    Decision decision = decide(event, latest);
+    Deadline deadline = requestBudget == null ? latest : Deadline.after(requestBudget).earlier(latest);
+    Decision decision = decide(event, deadline);
     logDecision(decision, requestId);
-    return HealthLakeResponses.toJson(decision.response());
+    byte[] response = HealthLakeResponses.toJson(decision.response());
+    ShadowConfiguration other = shadow;
+    if (other != null) {
+      other.compare(event, decision, deadline, requestId);
+    }
+    return response;
   }
 
   /** Decides one HealthLake event within the request budget, without logging it. Never throws. */
@@ -371,14 +379,40 @@ public final class Authorizer {
           scoped -> new HostContext(scoped, secretSource, clock, timeout, initTimeout, log), standard);
       Set<String> known = new java.util.TreeSet<>(KnownSettings.hostVariables());
       known.addAll(spec.providerVariables());
-      List<String> warnings = KnownSettings.warnings(environment, known);
+      List<String> warnings = KnownSettings.warnings(ShadowConfiguration.withoutShadow(environment), known);
       for (String warning : warnings) {
         log.write(Level.WARNING, Map.of("logger", "init", "message", warning));
       }
       log.write(Level.INFO, Map.of("logger", "init", "message", "authorizer ready", "provider",
           instances.description()));
-      return new Authorizer(instances.description(), ProviderInstances.configuredProviders(config), instances, access,
-          role, log, null, metrics.observing(instances.validator()), requestBudget, warnings);
+      Authorizer live = new Authorizer(instances.description(), ProviderInstances.configuredProviders(config), instances,
+          access, role, log, null, metrics.observing(instances.validator()), requestBudget, warnings);
+      if (ShadowConfiguration.configured(environment)) {
+        live.shadow = shadow(secretSource, log, metrics);
+      }
+      return live;
+    }
+
+    /** The shadow configuration ({@link ShadowConfiguration}), or {@code null} when it cannot be built (logged). */
+    private ShadowConfiguration shadow(SecretSource secretSource, JsonLog log, Metrics metrics) {
+      log.write(Level.INFO, Map.of("logger", "shadow", "message", "building the shadow configuration ("
+          + ShadowConfiguration.PREFIX + "*)"));
+      Builder builder = builder().environment(ShadowConfiguration.environment(environment)).secrets(secretSource)
+          .clock(clock).logStream(logStream).metricsStream(metricsOut());
+      if (providers != null) {
+        builder.providers(providers);
+      }
+      try {
+        return new ShadowConfiguration(builder.build(), log, metrics);
+      } catch (ConfigurationException e) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("logger", "shadow");
+        line.put("message", "shadow configuration error; no shadow decisions (the live configuration is unaffected): "
+            + e.getMessage().replace(Configuration.PREFIX, ShadowConfiguration.PREFIX));
+        line.put("variable", e.variable().replace(Configuration.PREFIX, ShadowConfiguration.PREFIX));
+        log.write(Level.WARNING, line);
+        return null;
+      }
     }
 
     /** An authorizer that denies everything because of a configuration error, which it logs once now. */

@@ -169,6 +169,24 @@ final class Metrics {
     }
   }
 
+  /** Writes one {@code ShadowDisagreements} line ({@link ShadowConfiguration}); does nothing when off. */
+  void recordShadowDisagreement(String requestId) {
+    if (!enabled()) {
+      return;
+    }
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("_aws", Map.of("Timestamp", clock.millis(), "CloudWatchMetrics",
+        List.of(directive(COLD_START_DIMENSIONS, List.of(metric("ShadowDisagreements", "Count"))))));
+    line.put("FunctionName", functionName);
+    line.put("FunctionVersion", functionVersion);
+    line.put("ShadowDisagreements", 1L);
+    line.put("requestId", requestId);
+    String text = JsonText.object(line);
+    synchronized (out) {
+      out.println(text);
+    }
+  }
+
   private Map<String, Object> directive(List<List<String>> dimensions, List<Map<String, String>> definitions) {
     Map<String, Object> directive = new LinkedHashMap<>();
     directive.put("Namespace", namespace);
