@@ -36,9 +36,6 @@ import java.util.Map;
  * that standard output keeps only responses.
  */
 public final class Cli {
-  static final int AUTHORIZED = ExitCodes.AUTHORIZED;
-  static final int DENIED = ExitCodes.DENIED;
-  static final int CONFIGURATION_ERROR = ExitCodes.CONFIGURATION_ERROR;
   private static final String VERSION_OPTION = "--version";
   private static final String INVOKE = "invoke";
   private static final List<String> INVOKE_OPTIONS = List.of("--event", "--events");
@@ -94,7 +91,7 @@ public final class Cli {
         return usage(stderr, unknownOption(options.get(0)));
       }
       stdout.println("smart-authorizer " + version(Cli.class.getPackage().getImplementationVersion()));
-      return AUTHORIZED;
+      return ExitCodes.AUTHORIZED;
     }
     if (command.equals(CheckCommand.NAME)) {
       CheckCommand.Options checkOptions;
@@ -126,7 +123,7 @@ public final class Cli {
       stderr.println(problem);
     }
     stderr.println(USAGE);
-    return CONFIGURATION_ERROR;
+    return ExitCodes.CONFIGURATION_ERROR;
   }
 
   /** {@code invoke --event FILE|-} or {@code invoke --events FILE|-}. */
@@ -157,10 +154,10 @@ public final class Cli {
       input = source.equals("-") ? stdin : open(Path.of(source));
     } catch (InvalidPathException e) {
       stderr.println(source + ": not a file name (" + e.getReason() + ")");
-      return CONFIGURATION_ERROR;
+      return ExitCodes.CONFIGURATION_ERROR;
     } catch (IOException e) {
       stderr.println(e.getMessage());
-      return CONFIGURATION_ERROR;
+      return ExitCodes.CONFIGURATION_ERROR;
     }
     try (input) {
       Authorizer authorizer;
@@ -169,13 +166,13 @@ public final class Cli {
             .metricsOffUnlessAsked().build();
       } catch (ConfigurationException e) {
         stderr.println("configuration error: " + e.getMessage());
-        return CONFIGURATION_ERROR;
+        return ExitCodes.CONFIGURATION_ERROR;
       }
       return many ? invokeEach(authorizer, input, stdout)
           : invokeOne(authorizer, input.readNBytes(HealthLakeEvents.MAX_EVENT_BYTES + 1), stdout);
     } catch (IOException e) {
       stderr.println(source + ": cannot be read: " + e.getMessage());
-      return CONFIGURATION_ERROR;
+      return ExitCodes.CONFIGURATION_ERROR;
     }
   }
 
@@ -199,7 +196,7 @@ public final class Cli {
     Decision decision = authorizer.decide(event);
     authorizer.logDecision(decision, null);
     stdout.println(decision.responseJson());
-    return decision.authorized() ? AUTHORIZED : DENIED;
+    return decision.authorized() ? ExitCodes.AUTHORIZED : ExitCodes.DENIED;
   }
 
   /**
@@ -211,7 +208,7 @@ public final class Cli {
    */
   private static int invokeEach(Authorizer authorizer, InputStream events, PrintStream stdout) throws IOException {
     InputStream in = events instanceof BufferedInputStream ? events : new BufferedInputStream(events);
-    int exit = AUTHORIZED;
+    int exit = ExitCodes.AUTHORIZED;
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int b;
     do {
@@ -220,8 +217,8 @@ public final class Cli {
         byte[] event = line.toByteArray();
         line.reset();
         if (!isBlank(event)) {
-          if (invokeOne(authorizer, event, stdout) != AUTHORIZED) {
-            exit = DENIED;
+          if (invokeOne(authorizer, event, stdout) != ExitCodes.AUTHORIZED) {
+            exit = ExitCodes.DENIED;
           }
           stdout.flush();
         }

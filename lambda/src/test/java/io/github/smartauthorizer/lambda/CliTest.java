@@ -83,7 +83,7 @@ class CliTest {
 
     int exit = run("invoke", "--event", file.toString());
 
-    assertEquals(Cli.AUTHORIZED, exit, stderr.text());
+    assertEquals(ExitCodes.AUTHORIZED, exit, stderr.text());
     assertEquals(0, exit);
     assertEquals(expectedLine(eventJson(allowed)), stdout.text());
     Map<String, Object> payload = authPayload(parse(stdout.text().trim()));
@@ -111,7 +111,7 @@ class CliTest {
 
     int exit = run("invoke", "--event", file.toString());
 
-    assertEquals(Cli.DENIED, exit);
+    assertEquals(ExitCodes.DENIED, exit);
     assertEquals(1, exit);
     assertEquals(expectedLine(eventJson(denied)), stdout.text());
     assertEquals(Boolean.FALSE, authPayload(parse(stdout.text().trim())).get("isAuthorized"));
@@ -121,7 +121,7 @@ class CliTest {
   void invokeWithAMalformedEventFileExitsOneWithADeny() throws IOException {
     Path file = write("event.json", "{not json");
 
-    assertEquals(Cli.DENIED, run("invoke", "--event", file.toString()));
+    assertEquals(ExitCodes.DENIED, run("invoke", "--event", file.toString()));
     assertEquals(Boolean.FALSE, authPayload(parse(stdout.text().trim())).get("isAuthorized"));
   }
 
@@ -270,7 +270,7 @@ class CliTest {
 
     int exit = run(environment, InputStream.nullInputStream(), "invoke", "--event", file.toString());
 
-    assertEquals(Cli.CONFIGURATION_ERROR, exit);
+    assertEquals(ExitCodes.CONFIGURATION_ERROR, exit);
     assertEquals(2, exit);
     assertTrue(stderr.text().contains("AUTHORIZER_ISSUER"), stderr.text());
     assertEquals("", stdout.text(), "no response is printed for a configuration error");

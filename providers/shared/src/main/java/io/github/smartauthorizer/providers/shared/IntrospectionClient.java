@@ -92,11 +92,6 @@ public final class IntrospectionClient {
     return lastPrime;
   }
 
-  /** {@link #introspect(String, Deadline)} with no request deadline (tools and tests). */
-  public Map<String, Object> introspect(String token) throws TokenRejectedException {
-    return introspect(token, Deadline.none());
-  }
-
   /**
    * Introspects a token for a request.
    *
