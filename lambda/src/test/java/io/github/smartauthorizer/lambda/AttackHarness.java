@@ -11,11 +11,7 @@ import io.github.smartauthorizer.providers.shared.JwsAlgorithm;
 import io.github.smartauthorizer.providers.shared.JwsSigner;
 import io.github.smartauthorizer.providers.shared.TestClock;
 import io.github.smartauthorizer.providers.shared.TestKeys;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,17 +132,6 @@ final class AttackHarness implements AutoCloseable {
       return this;
     }
 
-    /** Asserts a deny for one of these reasons. */
-    Outcome deniedWithOneOf(ReasonCode... expected) {
-      assertFalse(authorized, "must be denied: " + response);
-      List<String> names = new ArrayList<>();
-      for (ReasonCode code : expected) {
-        names.add(code.name());
-      }
-      assertTrue(names.contains(reason), "reason " + reason + " not in " + names + "; log: " + logged);
-      return this;
-    }
-
     Outcome allowed() {
       assertTrue(authorized, "must be allowed; reason " + reason + "; log: " + logged);
       assertEquals(Boolean.TRUE, LambdaFixtures.authPayload(response).get("isAuthorized"));
@@ -164,21 +149,12 @@ final class AttackHarness implements AutoCloseable {
 
   /** Runs one raw event through the handler. */
   Outcome invoke(Authorizer with, byte[] event) {
-    log.reset();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      new HealthLakeAuthorizerHandler(with).handleRequest(new ByteArrayInputStream(event), out, null);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-    Map<String, Object> response = LambdaFixtures.parse(out.toByteArray());
-    List<Map<String, Object>> decisions = log.decisionLines();
-    assertEquals(1, decisions.size(), "one decision line per invocation: " + log.text());
-    Map<String, Object> decision = decisions.get(0);
-    assertNotNull(decision.get("outcome"));
-    boolean authorized = "ALLOW".equals(decision.get("outcome"));
+    LambdaFixtures.Handled handled = LambdaFixtures.handle(with, event, log);
+    Map<String, Object> response = handled.response();
+    assertNotNull(handled.decisionLine().get("outcome"));
+    boolean authorized = "ALLOW".equals(handled.decisionLine().get("outcome"));
     assertEquals(authorized, Boolean.TRUE.equals(LambdaFixtures.authPayload(response).get("isAuthorized")));
-    return new Outcome(authorized, (String) decision.get("reason"), response, log.text());
+    return new Outcome(authorized, handled.reason(), response, log.text());
   }
 
   @Override

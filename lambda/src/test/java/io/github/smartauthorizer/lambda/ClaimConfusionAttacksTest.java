@@ -1,5 +1,7 @@
 package io.github.smartauthorizer.lambda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.providers.shared.TestKeys;
 import java.util.List;
@@ -45,10 +47,14 @@ class ClaimConfusionAttacksTest {
   }
 
   @Test
-  void class19ANonIntegerExpIsEitherAcceptedTruncatedOrRefused() {
-    String claims = TestKeys.json(h.claims()).replaceFirst("(\"exp\":\\d+)", "$1.5");
-    h.invoke(h.es256.signRaw("{\"alg\":\"ES256\",\"kid\":\"ec-1\"}", claims))
-        .allowed(); // fractions of a NumericDate are truncated (RFC 7519 §2 allows non-integer values)
+  void class19ANonIntegerExpIsTruncatedToTheSecond() {
+    // RFC 7519 §2 allows a non-integer NumericDate; the fraction is dropped, never rounded up, and HealthLake is
+    // handed the whole second.
+    Map<String, Object> claims = h.claims();
+    long exp = (Long) claims.get("exp");
+    String json = TestKeys.json(claims).replaceFirst("(\"exp\":\\d+)", "$1.999");
+    AttackHarness.Outcome outcome = h.invoke(h.es256.signRaw("{\"alg\":\"ES256\",\"kid\":\"ec-1\"}", json));
+    assertEquals(exp, LambdaFixtures.authPayload(outcome.allowed().response()).get("exp"));
   }
 
   @Test

@@ -21,6 +21,8 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,11 +72,21 @@ class CliTest {
     return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
   }
 
-  /** The response the handler's decision core gives for an event, as the one line the CLI should print. */
+  /**
+   * What the Lambda handler answers for the event, as the one line the CLI should print: the CLI and the function
+   * must agree byte for byte. It is no oracle of the decision itself, so each test also asserts the decision and its
+   * reason code on their own.
+   */
   private static String expectedLine(String eventJson) {
-    Authorizer authorizer = Authorizer.builder().environment(env(server))
-        .logStream(new LambdaFixtures.CapturedStream().stream).build();
-    return authorizer.decide(eventJson.getBytes(StandardCharsets.UTF_8)).responseJson() + NL;
+    LambdaFixtures.CapturedStream log = new LambdaFixtures.CapturedStream();
+    Authorizer authorizer = Authorizer.builder().environment(env(server)).logStream(log.stream).build();
+    return new String(LambdaFixtures.handle(authorizer, LambdaFixtures.utf8(eventJson), log).bytes(),
+        StandardCharsets.UTF_8) + NL;
+  }
+
+  /** The reason code of each decision the CLI logged on stderr, in order ({@code null} for an allow). */
+  private List<Object> reasons() {
+    return stderr.decisionLines().stream().map(line -> line.get("reason")).toList();
   }
 
   @Test
@@ -114,7 +126,11 @@ class CliTest {
     assertEquals(ExitCodes.DENIED, exit);
     assertEquals(1, exit);
     assertEquals(expectedLine(eventJson(denied)), stdout.text());
-    assertEquals(Boolean.FALSE, authPayload(parse(stdout.text().trim())).get("isAuthorized"));
+    Map<String, Object> payload = authPayload(parse(stdout.text().trim()));
+    assertEquals(Boolean.FALSE, payload.get("isAuthorized"));
+    assertEquals("", payload.get("scope"));
+    assertEquals(ENDPOINT, payload.get("aud"), "the event's endpoint, never the token's audience");
+    assertEquals(Collections.singletonList("INVALID_AUDIENCE"), reasons());
   }
 
   @Test
@@ -123,6 +139,7 @@ class CliTest {
 
     assertEquals(ExitCodes.DENIED, run("invoke", "--event", file.toString()));
     assertEquals(Boolean.FALSE, authPayload(parse(stdout.text().trim())).get("isAuthorized"));
+    assertEquals(Collections.singletonList("INVALID_REQUEST"), reasons());
   }
 
   @Test
@@ -151,7 +168,7 @@ class CliTest {
     assertEquals(Boolean.FALSE, authPayload(parse(lines.get(1))).get("isAuthorized"));
     assertEquals(Boolean.TRUE, authPayload(parse(lines.get(2))).get("isAuthorized"));
     assertEquals("patient-789", authPayload(parse(lines.get(2))).get("sub"));
-    assertEquals(3, stderr.decisionLines().size(), "one log line per decision");
+    assertEquals(Arrays.asList(null, "INVALID_AUDIENCE", null), reasons(), "one log line per decision");
   }
 
   @Test

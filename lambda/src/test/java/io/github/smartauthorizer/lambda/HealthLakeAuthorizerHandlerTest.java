@@ -40,6 +40,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -65,17 +66,16 @@ class HealthLakeAuthorizerHandlerTest {
   }
 
   private static byte[] invoke(Authorizer with, byte[] event) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      new HealthLakeAuthorizerHandler(with).handleRequest(new ByteArrayInputStream(event), out, null);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-    return out.toByteArray();
+    return LambdaFixtures.handle(with, event, log).bytes();
   }
 
   private static byte[] invoke(byte[] event) {
     return invoke(authorizer, event);
+  }
+
+  /** The response and the reason of this very invocation's decision log line. */
+  private static LambdaFixtures.Handled handle(byte[] event) {
+    return LambdaFixtures.handle(authorizer, event, log);
   }
 
   @Test
@@ -190,8 +190,9 @@ class HealthLakeAuthorizerHandlerTest {
   void denyForAVerifiedButWrongAudienceTokenIsAWellFormedPayload() {
     String token = token(server, "patient-456", List.of(OTHER_ENDPOINT), smartClaims(), 3600);
 
-    assertEquals(ReasonCode.INVALID_AUDIENCE, authorizer.decide(event(token)).reason());
-    byte[] bytes = invoke(event(token));
+    LambdaFixtures.Handled handled = handle(event(token));
+    assertEquals("INVALID_AUDIENCE", handled.reason());
+    byte[] bytes = handled.bytes();
     String raw = new String(bytes, StandardCharsets.UTF_8);
     Map<String, Object> response = parse(bytes);
     Map<String, Object> payload = authPayload(response);
@@ -211,12 +212,10 @@ class HealthLakeAuthorizerHandlerTest {
 
   @Test
   void denyForAGarbageTokenCarriesNoTimesAndReasonMalformedToken() {
-    byte[] event = event("not-a-jwt");
-    Decision decision = authorizer.decide(event);
-    assertEquals(ReasonCode.MALFORMED_TOKEN, decision.reason());
-    assertFalse(decision.authorized());
+    LambdaFixtures.Handled handled = handle(event("not-a-jwt"));
+    assertEquals("MALFORMED_TOKEN", handled.reason());
 
-    Map<String, Object> response = parse(invoke(event));
+    Map<String, Object> response = handled.response();
     Map<String, Object> payload = authPayload(response);
     assertEquals(Set.of("aud", "isAuthorized", "scope"), payload.keySet());
     assertEquals(Boolean.FALSE, payload.get("isAuthorized"));
@@ -225,14 +224,17 @@ class HealthLakeAuthorizerHandlerTest {
     assertEquals(ROLE, response.get("iamRoleARN"));
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"a.b.c", "....", "eyJhbGciOiJub25lIn0.e30.", "Bearer", "\\u0000"})
-  void garbageTokensAreMalformedNeverAnException(String token) {
-    Decision decision = authorizer.decide(event(token));
-    assertFalse(decision.authorized());
-    assertTrue(decision.reason() == ReasonCode.MALFORMED_TOKEN || decision.reason() == ReasonCode.ALG_NOT_ALLOWED,
-        "token " + token + " gave " + decision.reason());
-    assertEquals(Boolean.FALSE, authPayload(parse(invoke(event(token)))).get("isAuthorized"));
+  @ParameterizedTest(name = "{0} is denied {1}")
+  @CsvSource(delimiter = '|', value = {
+      "a.b.c | MALFORMED_TOKEN",
+      ".... | MALFORMED_TOKEN",
+      "eyJhbGciOiJub25lIn0.e30. | MALFORMED_TOKEN",
+      "Bearer | MALFORMED_TOKEN",
+      "\\u0000 | MALFORMED_TOKEN"})
+  void garbageTokensAreDeniedWithTheirReasonNeverAnException(String token, ReasonCode expected) {
+    LambdaFixtures.Handled handled = handle(event(token));
+    assertEquals(expected.name(), handled.reason(), "token " + token);
+    assertEquals(Boolean.FALSE, handled.payload().get("isAuthorized"));
   }
 
   @ParameterizedTest
@@ -331,14 +333,14 @@ class HealthLakeAuthorizerHandlerTest {
   @MethodSource("malformedEvents")
   void malformedEventsAreDeniedWithInvalidRequestNeverAnException(String what, byte[] event,
       boolean endpointReadable) {
-    Decision decision = authorizer.decide(event);
-    assertFalse(decision.authorized(), what);
-    assertEquals(ReasonCode.INVALID_REQUEST, decision.reason(), what + ": " + decision.detail());
-    assertNotNull(decision.detail());
-    assertFalse(decision.detail().contains(validToken.substring(0, 20)), "the detail never quotes the event");
+    LambdaFixtures.Handled handled = handle(event);
+    String detail = (String) handled.decisionLine().get("detail");
+    assertEquals("INVALID_REQUEST", handled.reason(), what + ": " + detail);
+    assertNotNull(detail);
+    assertFalse(handled.decisionLine().toString().contains(validToken.substring(0, 20)),
+        "the decision line never quotes the event");
 
-    byte[] bytes = invoke(event);
-    Map<String, Object> response = parse(bytes);
+    Map<String, Object> response = handled.response();
     Map<String, Object> payload = authPayload(response);
     assertEquals(Boolean.FALSE, payload.get("isAuthorized"), what);
     assertEquals("", payload.get("scope"), what);
@@ -365,6 +367,7 @@ class HealthLakeAuthorizerHandlerTest {
     assertTrue(err.text().contains("AUTHORIZER_PROVIDER"), "the init error names the variable: " + err.text());
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    err.reset();
     System.setErr(err.stream);
     try {
       handler.handleRequest(new ByteArrayInputStream(event(validToken)), out, null);
@@ -377,6 +380,9 @@ class HealthLakeAuthorizerHandlerTest {
     assertEquals(Boolean.FALSE, authPayload(response).get("isAuthorized"));
     assertEquals(ENDPOINT, authPayload(response).get("aud"));
     assertEquals("", response.get("iamRoleARN"));
+    List<Map<String, Object>> decisions = err.decisionLines();
+    assertEquals(1, decisions.size(), err.text());
+    assertEquals("CONFIGURATION_ERROR", decisions.get(0).get("reason"));
   }
 
   @Test
@@ -385,10 +391,12 @@ class HealthLakeAuthorizerHandlerTest {
     java.util.Arrays.fill(huge, (byte) ' ');
     ByteArrayInputStream input = new ByteArrayInputStream(huge);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    log.reset();
 
     new HealthLakeAuthorizerHandler(authorizer).handleRequest(input, out, null);
 
     assertEquals(huge.length - HealthLakeEvents.MAX_EVENT_BYTES - 1, input.available());
     assertEquals(Boolean.FALSE, authPayload(parse(out.toByteArray())).get("isAuthorized"));
+    assertEquals("INVALID_REQUEST", log.decisionLines().get(0).get("reason"), "an event over the limit is refused");
   }
 }

@@ -1,7 +1,11 @@
 package io.github.smartauthorizer.lambda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.github.smartauthorizer.api.json.StrictJson;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -73,6 +77,46 @@ final class LambdaFixtures {
 
   static byte[] event(String token) {
     return utf8(eventJson(token));
+  }
+
+  /**
+   * One event through {@link HealthLakeAuthorizerHandler}, the Lambda's entry point, with the decision log line that
+   * this invocation wrote (the log is reset first, and exactly one decision line is required).
+   */
+  static Handled handle(Authorizer with, byte[] event, CapturedStream log) {
+    log.reset();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      new HealthLakeAuthorizerHandler(with).handleRequest(new ByteArrayInputStream(event), out, null);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    List<Map<String, Object>> decisions = log.decisionLines();
+    assertEquals(1, decisions.size(), "one decision line per invocation: " + log.text());
+    return new Handled(out.toByteArray(), decisions.get(0));
+  }
+
+  /**
+   * What the handler answered for one event and the decision line it logged: the response carries no reason (the
+   * HealthLake contract has no member for it), the log line does.
+   */
+  record Handled(byte[] bytes, Map<String, Object> decisionLine) {
+    Map<String, Object> response() {
+      return parse(bytes);
+    }
+
+    Map<String, Object> payload() {
+      return authPayload(response());
+    }
+
+    /** The reason code of the decision, {@code null} for an allow. */
+    String reason() {
+      return (String) decisionLine.get("reason");
+    }
+
+    String raw() {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
   }
 
   static byte[] utf8(String text) {

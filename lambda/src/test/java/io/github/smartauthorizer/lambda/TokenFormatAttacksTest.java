@@ -90,17 +90,20 @@ class TokenFormatAttacksTest {
   }
 
   @Test
-  void class14ManyClaimsAreBoundedByTheSizeCap() {
-    Map<String, Object> many = h.claims();
-    for (int i = 0; i < 10_000; i++) {
-      many.put("c" + i, i);
+  void class14ManyClaimsAreBoundedByTheSizeCaps() {
+    // 1,000 claims: a token of about 16 KB in a well-sized event, refused by the token cap (8 KiB);
+    // 10,000 claims: the event itself is over 64 KiB and is refused before the token is looked at.
+    h.invoke(h.rs256.sign(withClaims(1_000))).denied(ReasonCode.TOKEN_TOO_LARGE);
+    h.invoke(h.rs256.sign(withClaims(10_000))).denied(ReasonCode.INVALID_REQUEST);
+    h.invoke(h.rs256.sign(withClaims(300))).allowed();
+  }
+
+  private static Map<String, Object> withClaims(int extra) {
+    Map<String, Object> claims = h.claims();
+    for (int i = 0; i < extra; i++) {
+      claims.put("c" + i, i);
     }
-    h.invoke(h.rs256.sign(many)).deniedWithOneOf(ReasonCode.TOKEN_TOO_LARGE, ReasonCode.INVALID_REQUEST);
-    Map<String, Object> some = h.claims();
-    for (int i = 0; i < 300; i++) {
-      some.put("c" + i, i);
-    }
-    h.invoke(h.rs256.sign(some)).allowed();
+    return claims;
   }
 
   // --- class 15: duplicate JSON members ---
@@ -174,7 +177,7 @@ class TokenFormatAttacksTest {
     for (String framed : List.of(token + ".", token + ".AAAA", token + "\n", " " + token, token + " ", "\t" + token,
         "Bearer Bearer " + token, "Bearer  " + token, "Bearer\t" + token, "Basic " + token, "\ufeff" + token,
         token.replace(".", ".\u00e9"), token.replace(".", "\u3002"))) {
-      h.invoke(framed).deniedWithOneOf(ReasonCode.MALFORMED_TOKEN);
+      h.invoke(framed).denied(ReasonCode.MALFORMED_TOKEN);
     }
   }
 
