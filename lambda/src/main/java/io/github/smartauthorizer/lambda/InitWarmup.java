@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,11 +38,18 @@ final class InitWarmup {
 
   /** Starts the warm-up of the configured providers and the handler, once per JVM; returns at once. */
   static void start(ProviderRegistry registry, Map<String, String> environment) {
-    if (!STARTED.compareAndSet(false, true)
-        || !worthIt(System.getProperty(SWITCH), Runtime.getRuntime().availableProcessors())) {
-      return;
+    if (STARTED.compareAndSet(false, true)) {
+      startIfWorthIt(configuredProviders(registry, environment), System.getProperty(SWITCH),
+          Runtime.getRuntime().availableProcessors());
     }
-    startFor(configuredProviders(registry, environment));
+  }
+
+  /**
+   * Starts the warm-up thread for these providers when {@link #worthIt} says so for this switch value and number of
+   * processors, without the once-per-JVM guard (tests); returns the thread, or empty when none was started.
+   */
+  static Optional<Thread> startIfWorthIt(Set<AuthorizerProvider> configured, String switchValue, int processors) {
+    return worthIt(switchValue, processors) ? Optional.of(startFor(configured)) : Optional.empty();
   }
 
   /** Starts the warm-up thread for these providers, without the once-per-JVM guard (tests); returns the thread. */

@@ -1,6 +1,7 @@
 package io.github.smartauthorizer.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.smartauthorizer.api.TokenValidator;
 import io.github.smartauthorizer.api.ValidationResult;
@@ -76,11 +77,17 @@ class InitWarmupTest {
   }
 
   @Test
-  void aSingleProcessorGetsNoWarmUpThreadsUnlessTheSwitchSaysOn() {
-    org.junit.jupiter.api.Assertions.assertFalse(InitWarmup.worthIt(null, 1), "one CPU: the threads would only compete");
-    org.junit.jupiter.api.Assertions.assertTrue(InitWarmup.worthIt(null, 2));
-    org.junit.jupiter.api.Assertions.assertTrue(InitWarmup.worthIt("on", 1));
-    org.junit.jupiter.api.Assertions.assertFalse(InitWarmup.worthIt("off", 8));
+  void aSingleProcessorGetsNoWarmUpThreadUnlessTheSwitchSaysOn() throws Exception {
+    Set<AuthorizerProvider> configured = Set.of(staff);
+
+    assertTrue(InitWarmup.startIfWorthIt(configured, null, 1).isEmpty(), "one CPU: the thread would only compete");
+    assertTrue(InitWarmup.startIfWorthIt(configured, "off", 8).isEmpty(), "off: never");
+    assertEquals(0, staff.warmUps.get(), "no warm-up ran");
+
+    InitWarmup.startIfWorthIt(configured, null, 2).orElseThrow().join(10_000);
+    assertEquals(1, staff.warmUps.get(), "two CPUs: warmed up on its own thread");
+    InitWarmup.startIfWorthIt(configured, "on", 1).orElseThrow().join(10_000);
+    assertEquals(2, staff.warmUps.get(), "on: warmed up whatever the CPU");
   }
 
   @Test
