@@ -84,6 +84,11 @@ final class Wycheproof {
       return tests;
     }
 
+    /** How many tests were counted under {@code label}. */
+    int counted(String label) {
+      return counts.getOrDefault(label, 0);
+    }
+
     List<String> failures() {
       return failures;
     }

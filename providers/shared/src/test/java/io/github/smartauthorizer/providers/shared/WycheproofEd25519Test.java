@@ -9,9 +9,13 @@ import org.junit.jupiter.api.Test;
  * {@code CompressedSignature}.
  */
 class WycheproofEd25519Test {
+  /**
+   * Every group's key is a canonical Ed25519 point of large order, which the loader accepts, so no invalid test goes
+   * unverified.
+   */
   @Test
   void everyVectorGivesTheExpectedVerdict() {
     WycheproofPrimitives.assertNoFailures(
-        WycheproofPrimitives.run("ed25519_test.json", JwsAlgorithm.EdDSA, Set.of()), 151);
+        WycheproofPrimitives.run("ed25519_test.json", JwsAlgorithm.EdDSA, Set.of()), 151, 0);
   }
 }
