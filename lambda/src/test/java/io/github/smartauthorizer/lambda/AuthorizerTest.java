@@ -557,5 +557,6 @@ class AuthorizerTest {
     Map<String, Object> response = parse(denyAll.handle(event("x.y.z"), null));
     assertEquals("", response.get("iamRoleARN"));
     assertEquals(Boolean.FALSE, authPayload(response).get("isAuthorized"));
+    assertEquals("CONFIGURATION_ERROR", log.decisionLines().get(0).get("reason"));
   }
 }
