@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.smartauthorizer.api.ReasonCode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -39,8 +40,8 @@ class DeploymentJarIT {
 
   @Test
   void invokeAuthorizesARealTokenAndPrintsOnlyTheResponse() throws Exception {
-    Path event = dir.resolve("event.json");
-    Files.writeString(event, event(token(List.of(ENDPOINT))));
+    String allowed = event(token(List.of(ENDPOINT)));
+    Path event = Files.writeString(dir.resolve("event.json"), allowed);
 
     DeploymentJar.Result result = runJar(Map.of(), "invoke", "--event", event.toString());
 
@@ -48,22 +49,32 @@ class DeploymentJarIT {
     assertTrue(result.stdout().startsWith("{\"authPayload\":{\"iss\":\"" + issuer.issuerUrl("smart")), result.stdout());
     assertTrue(result.stdout().contains("\"isAuthorized\":true"));
     assertEquals(1, result.stdout().strip().lines().count());
-    assertTrue(result.stderr().contains("\"outcome\":\"ALLOW\""), result.stderr());
+    DecisionLog.assertAllowed(DecisionLog.ofEvents(result.stderr(), List.of(allowed)).get(0));
   }
 
   @Test
   void invokeEventsDecidesEachLineAndExitsOneWhenAnyIsDenied() throws Exception {
-    Path events = dir.resolve("events.jsonl");
-    Files.writeString(events, event(token(List.of(ENDPOINT))) + "\n" + event(token(List.of("https://other/"))) + "\n");
+    List<String> events = List.of(
+        event(token(List.of(ENDPOINT))),
+        event(token(List.of("https://other/"))),
+        event(token(List.of(ENDPOINT), -600)),
+        "{\"datastoreEndpoint\":\"" + ENDPOINT + "\",\"operationName\":\"ReadResource\"}");
+    Path file = Files.writeString(dir.resolve("events.jsonl"), String.join("\n", events) + "\n");
 
-    DeploymentJar.Result result = runJar(Map.of(), "invoke", "--events", events.toString());
+    DeploymentJar.Result result = runJar(Map.of(), "invoke", "--events", file.toString());
 
     assertEquals(1, result.exit(), result.stderr());
-    List<String> lines = result.stdout().strip().lines().toList();
-    assertEquals(2, lines.size());
-    assertTrue(lines.get(0).contains("\"isAuthorized\":true"), result.stderr());
-    assertTrue(lines.get(1).contains("\"isAuthorized\":false"));
-    assertTrue(result.stderr().contains("INVALID_AUDIENCE"));
+    List<String> responses = result.stdout().strip().lines().toList();
+    assertEquals(events.size(), responses.size(), result.stdout());
+    assertTrue(responses.get(0).contains("\"isAuthorized\":true"), result.stderr());
+    for (String denied : responses.subList(1, responses.size())) {
+      assertTrue(denied.contains("\"isAuthorized\":false"), denied);
+    }
+    List<Map<String, Object>> decisions = DecisionLog.ofEvents(result.stderr(), events);
+    DecisionLog.assertAllowed(decisions.get(0));
+    DecisionLog.assertDenied(decisions.get(1), ReasonCode.INVALID_AUDIENCE);
+    DecisionLog.assertDenied(decisions.get(2), ReasonCode.EXPIRED);
+    DecisionLog.assertDenied(decisions.get(3), ReasonCode.INVALID_REQUEST);
   }
 
   @Test
@@ -79,8 +90,13 @@ class DeploymentJarIT {
   }
 
   private static String token(List<String> audience) {
+    return token(audience, 600);
+  }
+
+  /** A token of issuer {@code smart} that expires {@code expirySeconds} after it was issued (negative: before). */
+  private static String token(List<String> audience, long expirySeconds) {
     return issuer.issueToken("smart", "it-client", new DefaultOAuth2TokenCallback("smart", "user-1", "JWT", audience,
-        Map.of("scope", "patient/*.rs launch/patient", "patient", "pat-1"), 600)).serialize();
+        Map.of("scope", "patient/*.rs launch/patient", "patient", "pat-1"), expirySeconds)).serialize();
   }
 
   private static String event(String token) {

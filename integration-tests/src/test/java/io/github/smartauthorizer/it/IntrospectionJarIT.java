@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.lambda.SecretsManagerLoopback;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,17 +76,19 @@ class IntrospectionJarIT {
 
   @Test
   void oktaProviderDerivesTheEndpointAndDeniesAnInactiveTokenInsteadOfCrashing() throws Exception {
-    Path events = dir.resolve("events.jsonl");
-    Files.writeString(events, event(ACTIVE_TOKEN) + "\n" + event("an-opaque-token-nobody-issued") + "\n");
+    List<String> events = List.of(event(ACTIVE_TOKEN), event("an-opaque-token-nobody-issued"));
+    Path file = Files.writeString(dir.resolve("events.jsonl"), String.join("\n", events) + "\n");
 
     DeploymentJar.Result result = DeploymentJar.run(dir, environment("okta"), "invoke", "--events",
-        events.toString());
+        file.toString());
 
     assertEquals(1, result.exit(), result.stderr());
     List<String> lines = result.stdout().strip().lines().toList();
     assertTrue(lines.get(0).contains("\"isAuthorized\":true"), lines.get(0));
     assertTrue(lines.get(1).contains("\"isAuthorized\":false"), lines.get(1));
-    assertTrue(result.stderr().contains("\"reason\":\"INACTIVE_TOKEN\""), result.stderr());
+    List<Map<String, Object>> decisions = DecisionLog.ofEvents(result.stderr(), events);
+    DecisionLog.assertAllowed(decisions.get(0));
+    DecisionLog.assertDenied(decisions.get(1), ReasonCode.INACTIVE_TOKEN);
   }
 
   @Test

@@ -68,6 +68,8 @@ class KeycloakKeyRotationIT {
     RealmKey old = activeRs256Key(keycloak);
     TokenResponse before = keycloak.clientCredentials(SmartRealm.BACKEND_SCOPE);
     assertEquals(old.kid(), before.header().get("kid"));
+    // Every decision is made once (LambdaUnderTest.invoke, no warm-up retry): the keys were fetched at init, with the
+    // init timeout, which also warmed Keycloak's certs endpoint for the refetches below.
     for (LambdaUnderTest lambda : lambdas) {
       LambdaUnderTest.Invocation first = lambda.invoke(ENDPOINT, before.accessToken());
       assertAuthorized(first, keycloak.issuer(), ENDPOINT, before.claims());

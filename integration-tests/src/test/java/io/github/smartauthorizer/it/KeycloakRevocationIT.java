@@ -32,8 +32,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KeycloakExtension.class)
 class KeycloakRevocationIT {
 
+  /**
+   * Keycloak's first token and introspection requests are slow (class loading), and this class may be the first to use
+   * a Keycloak just (re)started: make them now, with the test's own client and its 30 s timeout, so that every decision
+   * of the tests is made once, with no warm-up retry ({@link LambdaUnderTest#invoke}).
+   */
   @BeforeAll
   static void warmUpKeycloak(Keycloak keycloak) {
+    keycloak.introspect(keycloak.clientCredentials(SmartRealm.BACKEND_SCOPE).accessToken());
     keycloak.introspect(keycloak.userToken().accessToken());
   }
 

@@ -32,8 +32,11 @@ enum KeycloakSetup {
   Map<String, String> environment(Keycloak keycloak, String... overrides) {
     Map<String, String> env = new HashMap<>();
     env.put("AUTHORIZER_IAM_ROLE_ARN", HealthLakeContract.ROLE);
-    // Generous for a loopback Keycloak on two shared cores; the outage tests set the default 500 ms themselves.
+    // The largest allowed timeout and request budget (defaults 500 and 700 ms): these tests are not about timing, and
+    // no decision is retried (LambdaUnderTest), so a loopback Keycloak on two busy cores gets all the time a
+    // deployment could give it. The outage tests, which are about timing, use the defaults.
     env.put("AUTHORIZER_TIMEOUT_MS", "900");
+    env.put("AUTHORIZER_REQUEST_BUDGET_MS", "950");
     env.put("AUTHORIZER_INIT_TIMEOUT_MS", "9000");
     env.put("AUTHORIZER_METRICS", "on");
     switch (this) {

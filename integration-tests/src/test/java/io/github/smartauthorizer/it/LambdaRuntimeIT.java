@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.api.json.StrictJson;
 import java.io.File;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -186,7 +188,11 @@ class LambdaRuntimeIT {
       assertEquals(endpoint, allow.get("aud"));
       assertEquals("launch/patient patient/Observation.rs", allow.get("scope"));
       assertEquals("456", allow.get("patient"));
-      for (String denied : List.of(placeholder, noToken, garbage)) {
+      Map<String, ReasonCode> denials = new LinkedHashMap<>();
+      denials.put(placeholder, ReasonCode.MALFORMED_TOKEN);
+      denials.put(noToken, ReasonCode.INVALID_REQUEST);
+      denials.put(garbage, ReasonCode.INVALID_REQUEST);
+      for (String denied : denials.keySet()) {
         Map<String, Object> deny = payload(api.await(denied, TIMEOUT));
         assertEquals(Boolean.FALSE, deny.get("isAuthorized"), "a deny is a response, never a runtime error");
         assertEquals("", deny.get("scope"));
@@ -194,10 +200,11 @@ class LambdaRuntimeIT {
       assertEquals(Boolean.TRUE, payload(api.await(allowedAgain, TIMEOUT)).get("isAuthorized"));
       assertTrue(api.initErrors().isEmpty(), api.initErrors().toString());
 
+      // Each request's decision line, found by Lambda's request id, with its outcome and reason.
       String output = runtime.output();
-      assertTrue(output.contains("\"reason\":\"MALFORMED_TOKEN\""), output);
-      assertTrue(output.contains("\"reason\":\"INVALID_REQUEST\""), output);
-      assertTrue(output.contains("\"requestId\":\"" + allowed + "\""), "the decision log carries Lambda's request id");
+      DecisionLog.assertAllowed(DecisionLog.ofRequest(output, allowed));
+      denials.forEach((denied, reason) -> DecisionLog.assertDenied(DecisionLog.ofRequest(output, denied), reason));
+      DecisionLog.assertAllowed(DecisionLog.ofRequest(output, allowedAgain));
       assertTrue(output.contains("\"Namespace\":\"SmartAuthorizer\""), "EMF metrics are on in Lambda: " + output);
       assertFalse(output.contains(PLACEHOLDER), "the token is never logged");
     }
@@ -214,8 +221,9 @@ class LambdaRuntimeIT {
 
       assertEquals(Boolean.FALSE, deny.get("isAuthorized"));
       assertTrue(api.initErrors().isEmpty(), "HealthLake could not read an init failure: " + api.initErrors());
-      assertTrue(runtime.output().contains("CONFIGURATION_ERROR"), runtime.output());
-      assertTrue(runtime.output().contains("AUTHORIZER_ISSUER"), runtime.output());
+      Map<String, Object> decision = DecisionLog.ofRequest(runtime.output(), id);
+      DecisionLog.assertDenied(decision, ReasonCode.CONFIGURATION_ERROR);
+      assertTrue(decision.get("detail").toString().contains("AUTHORIZER_ISSUER"), decision.toString());
     }
   }
 

@@ -1,8 +1,9 @@
 package io.github.smartauthorizer.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.smartauthorizer.api.ReasonCode;
 import io.github.smartauthorizer.api.spi.SecretSource;
 import io.github.smartauthorizer.api.spi.SecretUnavailableException;
 import io.github.smartauthorizer.it.keycloak.Jwts;
@@ -25,15 +26,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Log and metric lines are captured: every invocation returns its own lines, and checks that neither the token nor
  * its signature reached them.
+ *
+ * <p>Nothing is retried behind a test's back: {@link #invoke} decides once and fails on {@code IDP_UNAVAILABLE};
+ * only {@link #warmUp}, which a test calls for a first decision with the reason it expects Keycloak to be still warming
+ * up, retries, counting and printing each retry; {@link #invokeDuringOutage} takes any outcome.
  */
 final class LambdaUnderTest {
   /** The Secrets Manager secret the introspecting setups name in {@code AUTHORIZER_CLIENT_SECRET_ID}. */
   static final String SECRET_ID = "smart-authorizer/keycloak-introspection";
+  /** How often {@link #warmUp} retries a first decision denied {@code IDP_UNAVAILABLE}. */
+  static final int WARM_UP_RETRIES = 2;
+
+  private static final String IDP_UNAVAILABLE = ReasonCode.IDP_UNAVAILABLE.name();
+  /** The retries of {@link #warmUp} in this run (this JVM), in all tests. */
+  private static final AtomicInteger RUN_WARM_UP_RETRIES = new AtomicInteger();
 
   private final Authorizer authorizer;
   private final ByteArrayOutputStream log;
   private final ByteArrayOutputStream metrics;
   private final AtomicInteger requests = new AtomicInteger();
+  /** Whether this authorizer has decided without {@code IDP_UNAVAILABLE}: from then on, nothing is retried. */
+  private boolean warm;
 
   private LambdaUnderTest(Authorizer authorizer, ByteArrayOutputStream log, ByteArrayOutputStream metrics) {
     this.authorizer = authorizer;
@@ -78,23 +91,53 @@ final class LambdaUnderTest {
   }
 
   /**
-   * One invocation, repeated (at most twice, a second apart) only when it was denied {@code IDP_UNAVAILABLE}: on a
-   * machine whose two cores are shared with other builds, a Keycloak call can now and then exceed the per-call timeout.
-   * A test about outages uses {@link #invokeOnce}.
+   * One invocation, exactly once, of an authorizer whose IdP is expected to answer: a deny {@code IDP_UNAVAILABLE}
+   * fails the test at once. Keycloak is up, and warm (see {@link #warmUp}), so such a deny is a fault of the
+   * authorizer or of the test setup, which a retry would hide.
    */
   Invocation invoke(String endpoint, String token) {
-    Invocation invocation = invokeOnce(endpoint, token);
-    for (int retry = 1; retry <= 2 && "IDP_UNAVAILABLE".equals(invocation.reason()); retry++) {
-      System.out.printf("note: a decision was denied IDP_UNAVAILABLE (%s) after %d ms; retry %d on a busy machine%n",
-          invocation.detail(), invocation.elapsed().toMillis(), retry);
-      sleep(Duration.ofSeconds(1));
-      invocation = invokeOnce(endpoint, token);
+    Invocation invocation = invokeDuringOutage(endpoint, token);
+    if (IDP_UNAVAILABLE.equals(invocation.reason())) {
+      fail("denied IDP_UNAVAILABLE although Keycloak is up" + (warm ? " and this authorizer had decided before" : "")
+          + "; decisions are never retried (only warmUp retries, and only the first decision): " + invocation);
     }
+    warm = true;
     return invocation;
   }
 
-  /** One invocation, exactly once. */
-  Invocation invokeOnce(String endpoint, String token) {
+  /**
+   * The first decision of this authorizer, made while Keycloak may still be warming up: Keycloak's first answers to a
+   * kind of request are slow (class loading, compilation), and on a busy machine with two cores one of them can take
+   * longer than the request budget. A deny {@code IDP_UNAVAILABLE} is retried, at most {@value #WARM_UP_RETRIES}
+   * times, a second apart; every retry is printed with {@code why} and the number of retries so far in the run. Fails
+   * when the authorizer has decided before (a later {@code IDP_UNAVAILABLE} is a fault, not a warm-up) or when Keycloak
+   * is still unavailable after the retries.
+   *
+   * @param why why the test expects Keycloak to be still warming up here
+   */
+  Invocation warmUp(String endpoint, String token, String why) {
+    if (warm) {
+      fail("warmUp after this authorizer had already decided: only its first decision may be retried (" + why + ")");
+    }
+    Invocation invocation = invokeDuringOutage(endpoint, token);
+    for (int retry = 1; retry <= WARM_UP_RETRIES && IDP_UNAVAILABLE.equals(invocation.reason()); retry++) {
+      System.out.printf("Keycloak warm-up retry %d (%d in this run): %s; denied IDP_UNAVAILABLE (%s) after %d ms%n",
+          retry, RUN_WARM_UP_RETRIES.incrementAndGet(), why, invocation.detail(), invocation.elapsed().toMillis());
+      sleep(Duration.ofSeconds(1));
+      invocation = invokeDuringOutage(endpoint, token);
+    }
+    if (IDP_UNAVAILABLE.equals(invocation.reason())) {
+      fail("Keycloak still unavailable after " + WARM_UP_RETRIES + " warm-up retries (" + why + "): " + invocation);
+    }
+    warm = true;
+    return invocation;
+  }
+
+  /**
+   * One invocation, exactly once, whatever its outcome, {@code IDP_UNAVAILABLE} included: for the tests that make
+   * Keycloak fail.
+   */
+  Invocation invokeDuringOutage(String endpoint, String token) {
     String requestId = "it-request-" + requests.incrementAndGet();
     byte[] event = HealthLakeContract.event(endpoint, token).getBytes(StandardCharsets.UTF_8);
     long started = System.nanoTime();
@@ -108,11 +151,9 @@ final class LambdaUnderTest {
     if (signature.length() >= 16) {
       assertFalse(logText.contains(signature), "the token's signature reached the log");
     }
-    List<Map<String, Object>> decisionLines = linesOf(logText, requestId);
-    assertEquals(1, decisionLines.size(), "one decision log line per invocation:\n" + logText);
-    List<Map<String, Object>> metricLines = linesOf(metricText, requestId);
+    List<Map<String, Object>> metricLines = DecisionLog.linesOf(metricText, requestId);
     String json = new String(response, StandardCharsets.UTF_8);
-    return new Invocation(json, Jwts.json(json), decisionLines.get(0),
+    return new Invocation(json, Jwts.json(json), DecisionLog.ofRequest(logText, requestId),
         metricLines.isEmpty() ? Map.of() : metricLines.get(0), elapsed);
   }
 
@@ -124,15 +165,6 @@ final class LambdaUnderTest {
   /** Every metric line so far (CloudWatch EMF, when {@code AUTHORIZER_METRICS=on}). */
   String metricText() {
     return metrics.toString(StandardCharsets.UTF_8);
-  }
-
-  /** The lines of one request (its decision line, or its metric line). */
-  private static List<Map<String, Object>> linesOf(String text, String requestId) {
-    return text.lines()
-        .filter(line -> line.contains("\"" + requestId + "\""))
-        .map(Jwts::json)
-        .filter(line -> requestId.equals(line.get("requestId")))
-        .toList();
   }
 
   static void sleep(Duration duration) {

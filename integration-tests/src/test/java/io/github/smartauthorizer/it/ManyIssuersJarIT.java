@@ -3,12 +3,14 @@ package io.github.smartauthorizer.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.smartauthorizer.api.ReasonCode;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
@@ -71,24 +73,22 @@ class ManyIssuersJarIT {
     String stranger = issuer.issueToken("realms/other", "x", new DefaultOAuth2TokenCallback("realms/other", "s",
         "JWT", List.of(ENDPOINT), Map.of("typ", "Bearer", "scope", "user/*.rs"), 600)).serialize();
 
-    StringBuilder events = new StringBuilder();
-    for (String token : List.of(nurseReading, nurseWriting, admin, patient, stranger)) {
-      events.append("{\"datastoreEndpoint\":\"").append(ENDPOINT)
-          .append("\",\"operationName\":\"ReadResource\",\"bearerToken\":\"").append(token).append("\"}\n");
-    }
-    Path file = Files.writeString(dir.resolve("events.jsonl"), events);
+    List<String> events = Stream.of(nurseReading, nurseWriting, admin, patient, stranger)
+        .map(token -> "{\"datastoreEndpoint\":\"" + ENDPOINT
+            + "\",\"operationName\":\"ReadResource\",\"bearerToken\":\"" + token + "\"}")
+        .toList();
+    Path file = Files.writeString(dir.resolve("events.jsonl"), String.join("\n", events) + "\n");
     DeploymentJar.Result result = DeploymentJar.run(dir, env, "invoke", "--events", file.toString());
 
     List<String> lines = result.stdout().strip().lines().toList();
     assertEquals(5, lines.size(), result.stderr());
-    assertAllowed(lines.get(0), READ_ONLY);
-    assertAllowed(lines.get(1), WRITE);
-    assertAllowed(lines.get(2), FULL);
-    assertAllowed(lines.get(3), READ_ONLY);
+    List<Map<String, Object>> decisions = DecisionLog.ofEvents(result.stderr(), events);
+    assertAllowed(lines.get(0), decisions.get(0), READ_ONLY, "staff");
+    assertAllowed(lines.get(1), decisions.get(1), WRITE, "staff");
+    assertAllowed(lines.get(2), decisions.get(2), FULL, "staff");
+    assertAllowed(lines.get(3), decisions.get(3), READ_ONLY, "patients");
     assertTrue(lines.get(4).contains("\"isAuthorized\":false"), lines.get(4));
-    assertTrue(result.stderr().contains("\"reason\":\"INVALID_ISSUER\""), result.stderr());
-    assertTrue(result.stderr().contains("\"instance\":\"staff\"") && result.stderr().contains(
-        "\"instance\":\"patients\""), result.stderr());
+    DecisionLog.assertDenied(decisions.get(4), ReasonCode.INVALID_ISSUER);
     assertEquals(1, result.exit(), "one event was denied");
   }
 
@@ -112,8 +112,11 @@ class ManyIssuersJarIT {
             Map.of("roles", roles)), 600)).serialize();
   }
 
-  private static void assertAllowed(String line, String role) {
-    assertTrue(line.contains("\"isAuthorized\":true"), line);
-    assertTrue(line.contains("\"iamRoleARN\":\"" + role + "\""), line);
+  /** An allow with {@code role}, decided by provider instance {@code instance} (its decision line says so). */
+  private static void assertAllowed(String response, Map<String, Object> decision, String role, String instance) {
+    assertTrue(response.contains("\"isAuthorized\":true"), response);
+    assertTrue(response.contains("\"iamRoleARN\":\"" + role + "\""), response);
+    DecisionLog.assertAllowed(decision);
+    assertEquals(instance, decision.get("instance"), decision::toString);
   }
 }

@@ -3,12 +3,14 @@ package io.github.smartauthorizer.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.smartauthorizer.api.ReasonCode;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +54,8 @@ class ProviderJarIT {
         "AUTHORIZER_JWKS_URI", issuer.jwksUrl(realm).toString(),
         "AUTHORIZER_IAM_ROLE_ARN", ROLE));
 
-    DeploymentJar.Result result = invoke(env, token(realm, List.of(ENDPOINT), access), token(realm, List.of(ENDPOINT), id));
+    List<String> events = events(token(realm, List.of(ENDPOINT), access), token(realm, List.of(ENDPOINT), id));
+    DeploymentJar.Result result = invoke(env, events);
 
     List<String> lines = result.stdout().strip().lines().toList();
     assertEquals(2, lines.size(), result.stderr());
@@ -60,8 +63,7 @@ class ProviderJarIT {
     assertTrue(lines.get(0).contains("\"scope\":\"openid fhirUser launch/patient patient/*.read\""), lines.get(0));
     assertTrue(lines.get(0).contains("\"fhirUser\":\"Patient/example-patient-1\""), lines.get(0));
     assertTrue(lines.get(1).contains("\"isAuthorized\":false"), lines.get(1));
-    assertTrue(result.stderr().contains("\"reason\":\"INVALID_TOKEN_TYPE\""), result.stderr());
-    assertEquals(1, result.exit());
+    assertAccessTokenAllowedAndIdTokenRefused(result, events);
   }
 
   @Test
@@ -80,25 +82,32 @@ class ProviderJarIT {
         "AUTHORIZER_COGNITO_SCOPE_PREFIX", "https://fhir.example.com/",
         "AUTHORIZER_IAM_ROLE_ARN", ROLE));
 
-    DeploymentJar.Result result = invoke(env, token(pool, List.of(), access), token(pool, List.of(), id));
+    List<String> events = events(token(pool, List.of(), access), token(pool, List.of(), id));
+    DeploymentJar.Result result = invoke(env, events);
 
     List<String> lines = result.stdout().strip().lines().toList();
     assertEquals(2, lines.size(), result.stderr());
     assertTrue(lines.get(0).contains("\"isAuthorized\":true"), result.stderr());
     assertTrue(lines.get(0).contains("\"scope\":\"patient/*.read launch/patient openid\""), lines.get(0));
     assertTrue(lines.get(1).contains("\"isAuthorized\":false"), lines.get(1));
-    assertTrue(result.stderr().contains("\"reason\":\"INVALID_TOKEN_TYPE\""), result.stderr());
+    assertAccessTokenAllowedAndIdTokenRefused(result, events);
+  }
+
+  /** The decision lines of the two events: the access token allowed, the ID token denied {@code INVALID_TOKEN_TYPE}. */
+  private static void assertAccessTokenAllowedAndIdTokenRefused(DeploymentJar.Result result, List<String> events) {
+    List<Map<String, Object>> decisions = DecisionLog.ofEvents(result.stderr(), events);
+    DecisionLog.assertAllowed(decisions.get(0));
+    DecisionLog.assertDenied(decisions.get(1), ReasonCode.INVALID_TOKEN_TYPE);
     assertEquals(1, result.exit());
   }
 
-  private DeploymentJar.Result invoke(Map<String, String> env, String... tokens) throws Exception {
-    StringBuilder events = new StringBuilder();
-    for (String token : tokens) {
-      events.append("{\"datastoreEndpoint\":\"").append(ENDPOINT)
-          .append("\",\"operationName\":\"ReadResource\",\"bearerToken\":\"").append(token).append("\"}\n");
-    }
-    Path file = dir.resolve("events.jsonl");
-    Files.writeString(file, events);
+  private static List<String> events(String... tokens) {
+    return Stream.of(tokens).map(token -> "{\"datastoreEndpoint\":\"" + ENDPOINT
+        + "\",\"operationName\":\"ReadResource\",\"bearerToken\":\"" + token + "\"}").toList();
+  }
+
+  private DeploymentJar.Result invoke(Map<String, String> env, List<String> events) throws Exception {
+    Path file = Files.writeString(dir.resolve("events.jsonl"), String.join("\n", events) + "\n");
     return DeploymentJar.run(dir, env, "invoke", "--events", file.toString());
   }
 
