@@ -10,6 +10,7 @@ import io.github.smartauthorizer.providers.shared.HttpFetcher;
 import io.github.smartauthorizer.providers.shared.JwksLocation;
 import io.github.smartauthorizer.providers.shared.JwtSettings;
 import io.github.smartauthorizer.providers.shared.JwtValidator;
+import io.github.smartauthorizer.providers.shared.SettingNames;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -44,13 +45,8 @@ public final class Auth0Provider implements AuthorizerProvider {
   public static final String NAME = "auth0";
 
   /** The settings read here and by {@link JwtSettings#configure}, without the {@code AUTHORIZER_} prefix. */
-  static final Set<String> SETTINGS = settings();
-
-  private static Set<String> settings() {
-    Set<String> names = new java.util.TreeSet<>(JwtSettings.SETTING_NAMES); // the toolkit's, kept in step by it
-    names.addAll(Set.of("AUTH0_DOMAIN", "CLIENT_IDS", "AUTH0_PERMISSIONS"));
-    return Set.copyOf(names);
-  }
+  static final Set<String> SETTINGS =
+      SettingNames.union(Set.of("AUTH0_DOMAIN", "CLIENT_IDS", "AUTH0_PERMISSIONS"), JwtSettings.SETTING_NAMES);
 
   private static final Pattern DOMAIN =
       Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+");

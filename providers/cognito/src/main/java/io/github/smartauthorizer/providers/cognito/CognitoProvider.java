@@ -10,10 +10,10 @@ import io.github.smartauthorizer.providers.shared.JwksCache;
 import io.github.smartauthorizer.providers.shared.JwksLocation;
 import io.github.smartauthorizer.providers.shared.JwtSettings;
 import io.github.smartauthorizer.providers.shared.JwtValidator;
+import io.github.smartauthorizer.providers.shared.SettingNames;
 import io.github.smartauthorizer.providers.shared.ToolkitWarmUp;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,7 +61,9 @@ public final class CognitoProvider implements AuthorizerProvider {
   static final String COGNITO_SCOPE_PREFIX = "COGNITO_SCOPE_PREFIX";
   static final String COGNITO_REPLICA_REGIONS = "COGNITO_REPLICA_REGIONS";
   /** This provider's own keys and the shared JWT settings. */
-  static final Set<String> SETTING_NAMES = allSettingNames();
+  static final Set<String> SETTING_NAMES = SettingNames.union(
+      Set.of(COGNITO_USER_POOL_ID, COGNITO_CLIENT_IDS, COGNITO_SCOPE_PREFIX, COGNITO_REPLICA_REGIONS),
+      JwtSettings.SETTING_NAMES);
 
   /** {@code {region}_{id}}: a region such as {@code us-east-1} or {@code us-gov-west-1}, an underscore, the id. */
   private static final Pattern USER_POOL_ID = Pattern.compile("([a-z]{2,}(?:-[a-z]+)+-\\d+)_[A-Za-z0-9]+");
@@ -146,13 +147,6 @@ public final class CognitoProvider implements AuthorizerProvider {
   @Override
   public void warmUp() {
     ToolkitWarmUp.start();
-  }
-
-  private static Set<String> allSettingNames() {
-    Set<String> names = new TreeSet<>(
-        Set.of(COGNITO_USER_POOL_ID, COGNITO_CLIENT_IDS, COGNITO_SCOPE_PREFIX, COGNITO_REPLICA_REGIONS));
-    names.addAll(JwtSettings.SETTING_NAMES);
-    return Collections.unmodifiableSet(names);
   }
 
   /**

@@ -8,10 +8,9 @@ import io.github.smartauthorizer.api.spi.TokenRoute;
 import io.github.smartauthorizer.providers.shared.ClaimNormalizer;
 import io.github.smartauthorizer.providers.shared.IntrospectionSettings;
 import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
+import io.github.smartauthorizer.providers.shared.SettingNames;
 import io.github.smartauthorizer.providers.shared.ToolkitWarmUp;
-import java.util.Collections;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Provider {@code introspection}: any RFC 7662 token introspection server (Okta, Keycloak, Ping, ForgeRock, Ory).
@@ -30,7 +29,8 @@ public final class IntrospectionProvider implements AuthorizerProvider {
   static final String INTROSPECTION_URL = "INTROSPECTION_URL";
   static final String ISSUER = "ISSUER";
   /** The shared introspection settings and this provider's own. */
-  static final Set<String> SETTING_NAMES = settingNames(Set.of(INTROSPECTION_URL, ISSUER));
+  static final Set<String> SETTING_NAMES =
+      SettingNames.union(Set.of(INTROSPECTION_URL, ISSUER), IntrospectionSettings.SETTING_NAMES);
 
   @Override
   public String name() {
@@ -68,12 +68,5 @@ public final class IntrospectionProvider implements AuthorizerProvider {
   @Override
   public void warmUp() {
     ToolkitWarmUp.start();
-  }
-
-  /** The shared introspection settings plus a provider's own keys, sorted and unmodifiable. */
-  static Set<String> settingNames(Set<String> own) {
-    Set<String> names = new TreeSet<>(IntrospectionSettings.SETTING_NAMES);
-    names.addAll(own);
-    return Collections.unmodifiableSet(names);
   }
 }

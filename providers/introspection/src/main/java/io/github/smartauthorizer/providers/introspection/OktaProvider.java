@@ -9,6 +9,7 @@ import io.github.smartauthorizer.api.spi.TokenRoute;
 import io.github.smartauthorizer.providers.shared.ClaimNormalizer;
 import io.github.smartauthorizer.providers.shared.IntrospectionSettings;
 import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
+import io.github.smartauthorizer.providers.shared.SettingNames;
 import io.github.smartauthorizer.providers.shared.ToolkitWarmUp;
 import java.net.URI;
 import java.util.Set;
@@ -33,7 +34,8 @@ public final class OktaProvider implements AuthorizerProvider {
   static final String ISSUER = "ISSUER";
   static final String INTROSPECTION_URL = "INTROSPECTION_URL";
   /** The shared introspection settings and this provider's own. */
-  static final Set<String> SETTING_NAMES = IntrospectionProvider.settingNames(Set.of(ISSUER, INTROSPECTION_URL));
+  static final Set<String> SETTING_NAMES =
+      SettingNames.union(Set.of(ISSUER, INTROSPECTION_URL), IntrospectionSettings.SETTING_NAMES);
 
   @Override
   public String name() {

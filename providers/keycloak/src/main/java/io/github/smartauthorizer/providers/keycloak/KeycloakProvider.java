@@ -11,13 +11,12 @@ import io.github.smartauthorizer.providers.shared.IntrospectionValidator;
 import io.github.smartauthorizer.providers.shared.JwksLocation;
 import io.github.smartauthorizer.providers.shared.JwtSettings;
 import io.github.smartauthorizer.providers.shared.JwtValidator;
+import io.github.smartauthorizer.providers.shared.SettingNames;
 import io.github.smartauthorizer.providers.shared.ToolkitWarmUp;
 import java.net.URI;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -56,7 +55,9 @@ public final class KeycloakProvider implements AuthorizerProvider {
   static final String CLIENT_IDS = "CLIENT_IDS";
   static final String INTROSPECTION_URL = "INTROSPECTION_URL";
   /** This provider's own keys, the shared JWT settings (jwks mode) and introspection settings (introspection mode). */
-  static final Set<String> SETTING_NAMES = allSettingNames();
+  static final Set<String> SETTING_NAMES = SettingNames.union(
+      Set.of(KEYCLOAK_URL, KEYCLOAK_REALM, KEYCLOAK_MODE, CLIENT_IDS, INTROSPECTION_URL), JwtSettings.SETTING_NAMES,
+      IntrospectionSettings.SETTING_NAMES);
 
   /**
    * Appended to the detail of an {@code INACTIVE_TOKEN} deny in introspection mode: the most common cause with a
@@ -196,13 +197,5 @@ public final class KeycloakProvider implements AuthorizerProvider {
   @Override
   public void warmUp() {
     ToolkitWarmUp.start();
-  }
-
-  private static Set<String> allSettingNames() {
-    Set<String> names =
-        new TreeSet<>(Set.of(KEYCLOAK_URL, KEYCLOAK_REALM, KEYCLOAK_MODE, CLIENT_IDS, INTROSPECTION_URL));
-    names.addAll(JwtSettings.SETTING_NAMES);
-    names.addAll(IntrospectionSettings.SETTING_NAMES);
-    return Collections.unmodifiableSet(names);
   }
 }

@@ -52,7 +52,7 @@ public final class ClientCredentialsSource {
    * {@link io.github.smartauthorizer.api.spi.AuthorizerProvider#settingNames()}. Sorted.
    */
   public static final Set<String> SETTING_NAMES =
-      TokenSettings.union(Set.of(CLIENT_SECRET_ID, CLIENT_ID_KEY, CLIENT_SECRET_KEY, CLIENT_ID, CLIENT_SECRET));
+      SettingNames.union(Set.of(CLIENT_SECRET_ID, CLIENT_ID_KEY, CLIENT_SECRET_KEY, CLIENT_ID, CLIENT_SECRET));
 
   private final SecretSource secrets;
   private final String secretId;

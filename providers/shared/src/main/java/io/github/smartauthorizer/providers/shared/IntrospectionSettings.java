@@ -42,7 +42,7 @@ public final class IntrospectionSettings {
    * {@link io.github.smartauthorizer.api.spi.AuthorizerProvider#settingNames()}. The endpoint and the issuer, which the
    * provider passes in, are the provider's own. Sorted.
    */
-  public static final Set<String> SETTING_NAMES = TokenSettings.union(Set.of(INTROSPECTION_AUTH, AUDIENCE,
+  public static final Set<String> SETTING_NAMES = SettingNames.union(Set.of(INTROSPECTION_AUTH, AUDIENCE,
       INTROSPECTION_ALLOW_MISSING_AUDIENCE, INTROSPECTION_CACHE_SECONDS, INTROSPECTION_CACHE_MAX_ENTRIES),
       TokenSettings.SETTING_NAMES, ClientCredentialsSource.SETTING_NAMES);
 

@@ -54,7 +54,7 @@ public final class JwtSettings {
    * Every key {@link #issuer}, {@link #location} and {@link #configure} read (without the {@code AUTHORIZER_}
    * prefix), for a provider's {@link io.github.smartauthorizer.api.spi.AuthorizerProvider#settingNames()}. Sorted.
    */
-  public static final Set<String> SETTING_NAMES = TokenSettings.union(Set.of(ISSUER, JWKS_URI, AUDIENCE, ALGORITHMS,
+  public static final Set<String> SETTING_NAMES = SettingNames.union(Set.of(ISSUER, JWKS_URI, AUDIENCE, ALGORITHMS,
       REQUIRED_TOKEN_TYPE, JWKS_TTL_SECONDS, JWKS_REFETCH_INTERVAL_SECONDS, JWKS_MAX_STALE_SECONDS, JWKS, JWKS_FILE),
       TokenSettings.SETTING_NAMES);
 

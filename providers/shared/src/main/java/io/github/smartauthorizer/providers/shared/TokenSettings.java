@@ -2,10 +2,7 @@ package io.github.smartauthorizer.providers.shared;
 
 import io.github.smartauthorizer.api.spi.Configuration;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 /** The token settings shared by JWT and introspection providers, read the same way for both. */
 final class TokenSettings {
@@ -25,15 +22,5 @@ final class TokenSettings {
   /** {@code AUTHORIZER_MAX_TOKEN_BYTES}: 512 to 65536, default 8192. */
   static int maxTokenBytes(Configuration config) {
     return (int) config.number(MAX_TOKEN_BYTES, 8192, 512, 65_536);
-  }
-
-  /** The union of sets of setting names, sorted and unmodifiable. */
-  @SafeVarargs
-  static Set<String> union(Set<String>... parts) {
-    SortedSet<String> all = new TreeSet<>();
-    for (Set<String> part : parts) {
-      all.addAll(part);
-    }
-    return Collections.unmodifiableSortedSet(all);
   }
 }
