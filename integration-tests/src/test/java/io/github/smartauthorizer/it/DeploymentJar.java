@@ -16,6 +16,13 @@ final class DeploymentJar {
   /** What the process printed and returned. */
   record Result(int exit, String stdout, String stderr) {}
 
+  /** Writes {@code events} (one JSON object each) to an events file in {@code workDir} and runs {@code invoke --events}. */
+  static Result invokeEvents(Path workDir, Map<String, String> environment, List<String> events)
+      throws IOException, InterruptedException {
+    Path file = Files.writeString(workDir.resolve("events.jsonl"), String.join("\n", events) + "\n");
+    return run(workDir, environment, "invoke", "--events", file.toString());
+  }
+
   static Result run(Path workDir, Map<String, String> environment, String... args)
       throws IOException, InterruptedException {
     String jar = System.getProperty("smartauthorizer.lambdaJar", "../assembly/target/smart-authorizer-lambda.jar");

@@ -59,9 +59,7 @@ class DeploymentJarIT {
         event(token(List.of("https://other/"))),
         event(token(List.of(ENDPOINT), -600)),
         "{\"datastoreEndpoint\":\"" + ENDPOINT + "\",\"operationName\":\"ReadResource\"}");
-    Path file = Files.writeString(dir.resolve("events.jsonl"), String.join("\n", events) + "\n");
-
-    DeploymentJar.Result result = runJar(Map.of(), "invoke", "--events", file.toString());
+    DeploymentJar.Result result = DeploymentJar.invokeEvents(dir, environment(Map.of()), events);
 
     assertEquals(1, result.exit(), result.stderr());
     List<String> responses = result.stdout().strip().lines().toList();
@@ -106,11 +104,16 @@ class DeploymentJarIT {
 
   private DeploymentJar.Result runJar(Map<String, String> overrides, String... args)
       throws IOException, InterruptedException {
+    return DeploymentJar.run(dir, environment(overrides), args);
+  }
+
+  /** The {@code jwks} provider against the mock issuer, with {@code overrides}. */
+  private static Map<String, String> environment(Map<String, String> overrides) {
     Map<String, String> env = new java.util.HashMap<>(Map.of(
         "AUTHORIZER_PROVIDER", "jwks",
         "AUTHORIZER_ISSUER", issuer.issuerUrl("smart").toString(),
         "AUTHORIZER_IAM_ROLE_ARN", ROLE));
     env.putAll(overrides);
-    return DeploymentJar.run(dir, env, args);
+    return env;
   }
 }

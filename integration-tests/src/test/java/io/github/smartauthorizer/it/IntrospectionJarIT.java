@@ -55,12 +55,10 @@ class IntrospectionJarIT {
   void introspectionProviderAuthorizesAnActiveTokenWithCredentialsFromSecretsManager() throws Exception {
     int secretReads = secretsManager.requests();
     int introspections = okta.requests();
-    Path events = dir.resolve("events.jsonl");
-    Files.writeString(events, event(ACTIVE_TOKEN) + "\n" + event(ACTIVE_TOKEN) + "\n");
 
     Map<String, String> env = environment("introspection");
     env.put("AUTHORIZER_INTROSPECTION_URL", okta.issuer() + "/v1/introspect");
-    DeploymentJar.Result result = DeploymentJar.run(dir, env, "invoke", "--events", events.toString());
+    DeploymentJar.Result result = DeploymentJar.invokeEvents(dir, env, List.of(event(ACTIVE_TOKEN), event(ACTIVE_TOKEN)));
 
     assertEquals(0, result.exit(), result.stderr());
     List<String> lines = result.stdout().strip().lines().toList();
@@ -77,10 +75,7 @@ class IntrospectionJarIT {
   @Test
   void oktaProviderDerivesTheEndpointAndDeniesAnInactiveTokenInsteadOfCrashing() throws Exception {
     List<String> events = List.of(event(ACTIVE_TOKEN), event("an-opaque-token-nobody-issued"));
-    Path file = Files.writeString(dir.resolve("events.jsonl"), String.join("\n", events) + "\n");
-
-    DeploymentJar.Result result = DeploymentJar.run(dir, environment("okta"), "invoke", "--events",
-        file.toString());
+    DeploymentJar.Result result = DeploymentJar.invokeEvents(dir, environment("okta"), events);
 
     assertEquals(1, result.exit(), result.stderr());
     List<String> lines = result.stdout().strip().lines().toList();

@@ -16,7 +16,6 @@ import io.github.smartauthorizer.it.keycloak.Keycloak;
 import io.github.smartauthorizer.it.keycloak.KeycloakExtension;
 import io.github.smartauthorizer.it.keycloak.SmartRealm;
 import io.github.smartauthorizer.it.keycloak.TokenResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -236,10 +235,7 @@ class KeycloakProvidersIT {
    * client secret reached the output.
    */
   private List<LambdaUnderTest.Invocation> runJar(Map<String, String> env, List<String> events) throws Exception {
-    Path file = dir.resolve("events.jsonl");
-    Files.writeString(file, String.join("\n", events) + "\n");
-
-    DeploymentJar.Result result = DeploymentJar.run(dir, env, "invoke", "--events", file.toString());
+    DeploymentJar.Result result = DeploymentJar.invokeEvents(dir, env, events);
 
     assertEquals(1, result.exit(), result.stderr());
     List<String> responses = result.stdout().strip().lines().toList();

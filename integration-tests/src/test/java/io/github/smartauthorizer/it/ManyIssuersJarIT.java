@@ -77,8 +77,7 @@ class ManyIssuersJarIT {
         .map(token -> "{\"datastoreEndpoint\":\"" + ENDPOINT
             + "\",\"operationName\":\"ReadResource\",\"bearerToken\":\"" + token + "\"}")
         .toList();
-    Path file = Files.writeString(dir.resolve("events.jsonl"), String.join("\n", events) + "\n");
-    DeploymentJar.Result result = DeploymentJar.run(dir, env, "invoke", "--events", file.toString());
+    DeploymentJar.Result result = DeploymentJar.invokeEvents(dir, env, events);
 
     List<String> lines = result.stdout().strip().lines().toList();
     assertEquals(5, lines.size(), result.stderr());

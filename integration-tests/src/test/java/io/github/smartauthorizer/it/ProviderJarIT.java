@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.smartauthorizer.api.ReasonCode;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -107,8 +106,7 @@ class ProviderJarIT {
   }
 
   private DeploymentJar.Result invoke(Map<String, String> env, List<String> events) throws Exception {
-    Path file = Files.writeString(dir.resolve("events.jsonl"), String.join("\n", events) + "\n");
-    return DeploymentJar.run(dir, env, "invoke", "--events", file.toString());
+    return DeploymentJar.invokeEvents(dir, env, events);
   }
 
   private static String token(String issuerId, List<String> audience, Map<String, Object> claims) {
